@@ -1,0 +1,1 @@
+"""Delivery: the outbox, its runners, retry policy and channels."""

@@ -1,0 +1,88 @@
+"""The webhook channel: POST a prepared copy with Standard Webhooks headers, and report what came back.
+
+Redirects are never followed (a redirect could carry a signed copy anywhere), the whole request is bounded by
+the timeout, connections go only to addresses the SSRF guard checked, and at most a few kilobytes of any answer
+are read, so a hostile receiver can neither hold a runner nor fill its memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import aiohttp
+
+from polywire.clock import utc_now
+from polywire.deliver.channel import OutgoingCopy, SendOutcome
+from polywire.deliver.signing import webhook_headers
+from polywire.deliver.ssrf import UnsafeEndpoint, make_connector
+
+_ANSWER_BYTES_READ = 4096
+
+
+def _refused_by_policy(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, UnsafeEndpoint):
+            return True
+        if isinstance(seen, aiohttp.ClientConnectorError) and isinstance(seen.os_error, UnsafeEndpoint):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+class WebhookChannel:
+    def __init__(self, *, allow_private: bool, timeout_seconds: float, concurrency: int) -> None:
+        self._allow_private = allow_private
+        self._timeout = aiohttp.ClientTimeout(total=timeout_seconds)
+        self._concurrency = concurrency
+        self._session: aiohttp.ClientSession | None = None
+
+    async def start(self) -> None:
+        connector = make_connector(allow_private=self._allow_private, limit=self._concurrency)
+        self._session = aiohttp.ClientSession(
+            connector=connector,
+            timeout=self._timeout,
+            # Proxies from the environment would put the proxy, not the receiver, behind the address check.
+            trust_env=False,
+            headers={"User-Agent": "polywire-webhooks/1"},
+            auto_decompress=False,
+        )
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def send(self, copy: OutgoingCopy) -> SendOutcome:
+        if self._session is None:
+            raise RuntimeError("WebhookChannel.start() was not called")
+        headers = webhook_headers(
+            keys=copy.signing_keys, msg_id=copy.delivery_id, timestamp=int(time.time()), body=copy.body
+        )
+        headers["content-type"] = copy.content_type
+        started = utc_now()
+        try:
+            async with self._session.post(copy.url, data=copy.body, headers=headers, allow_redirects=False) as response:
+                await response.content.read(_ANSWER_BYTES_READ)
+                error = None
+                if 300 <= response.status <= 399:
+                    error = f"redirect to {response.headers.get('Location', '?')} not followed"
+                elif not 200 <= response.status <= 299:
+                    error = f"HTTP {response.status} {response.reason or ''}".strip()
+                return SendOutcome(
+                    started_at=started,
+                    finished_at=utc_now(),
+                    status=response.status,
+                    error=error,
+                    retry_after=response.headers.get("Retry-After"),
+                )
+        except TimeoutError:
+            return SendOutcome(started_at=started, finished_at=utc_now(), error="timed out")
+        except (aiohttp.ClientError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
+            return SendOutcome(
+                started_at=started,
+                finished_at=utc_now(),
+                error=f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__,
+                refused=_refused_by_policy(exc),
+            )

@@ -1,0 +1,1 @@
+"""Pure renderers of the news industry's formats."""

@@ -1,0 +1,395 @@
+"""Releases: submit, correct, withdraw, read. Each accepted change is materialised into deliveries at once.
+
+Visibility: an admin sees everything; a publisher sees its own organisation's releases and nothing else (another
+organisation's ids answer 404, exactly like unknown ids); a subscriber sees released items only, never an
+embargoed one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from polywire.clock import rfc3339, utc_now
+from polywire.domain.delivery import OPEN_STATES, DeliveryState
+from polywire.domain.release import (
+    EventType,
+    PubStatus,
+    ReleaseContent,
+    ReleaseStatus,
+    release_uri,
+)
+from polywire.domain.roles import Principal, Role
+from polywire.errors import Conflict, Forbidden, InvalidInput, NotFound
+from polywire.formats.ninjs import ninjs_item
+from polywire.ids import new_id
+from polywire.services.inputs import CorrectionIn, ReleaseIn
+from polywire.services.planning import materialise
+from polywire.services.routing import live_endpoints, matching_recipients
+from polywire.store.tables import deliveries, release_versions, releases
+
+# Called after a change commits with the moment its deliveries fall due, so the runners can wake for it.
+DueNotifier = Callable[[datetime], None]
+
+
+def _content_from_row(data: dict[str, Any]) -> ReleaseContent:
+    return ReleaseContent(
+        headline=data["headline"],
+        body_html=data["body_html"],
+        language=data["language"],
+        summary=data.get("summary"),
+        categories=tuple(data.get("categories") or ()),
+        regions=tuple(data.get("regions") or ()),
+        urgency=data.get("urgency"),
+        byline=data.get("byline"),
+        credit=data.get("credit"),
+        dateline=data.get("dateline"),
+        disclaimer=data.get("disclaimer"),
+    )
+
+
+def _content_to_row(content: ReleaseContent) -> dict[str, Any]:
+    return {
+        "headline": content.headline,
+        "body_html": content.body_html,
+        "language": content.language,
+        "summary": content.summary,
+        "categories": list(content.categories),
+        "regions": list(content.regions),
+        "urgency": content.urgency,
+        "byline": content.byline,
+        "credit": content.credit,
+        "dateline": content.dateline,
+        "disclaimer": content.disclaimer,
+    }
+
+
+def _request_hash(draft: ReleaseIn) -> str:
+    canonical = json.dumps(draft.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _release_at(row: Any, now: datetime) -> datetime:
+    """When copies of this release may leave: the embargo instant if still ahead, else now."""
+    if row.embargo_until is not None and row.embargo_until > now:
+        return row.embargo_until  # type: ignore[no-any-return]
+    return now
+
+
+def _item(
+    row: Any, *, version: int, content: ReleaseContent, created: datetime, ednote: str | None, pubstatus: PubStatus
+) -> dict[str, Any]:
+    item = ninjs_item(
+        uri=row.uri,
+        version=version,
+        content=content,
+        pubstatus=pubstatus,
+        first_created=row.first_created,
+        version_created=created,
+        embargo_until=row.embargo_until,
+        ednote=ednote,
+        organization=row.organization,
+    )
+    if pubstatus is PubStatus.CANCELED:
+        # A withdrawal may be for legal reasons: the notice must not spread the text again.
+        item.pop("bodies", None)
+        item.pop("descriptions", None)
+    return item
+
+
+def submit_release(
+    *, db: Connection, principal: Principal, draft: ReleaseIn, idempotency_key: str | None = None
+) -> tuple[dict[str, Any], bool]:
+    """Accept a release; returns its view and whether it was created now (False: an idempotent replay)."""
+    if principal.role not in (Role.PUBLISHER, Role.ADMIN):
+        raise Forbidden("only publisher and admin keys submit releases")
+    organization = principal.organization or principal.name
+    now = utc_now()
+    request_hash = _request_hash(draft)
+    if idempotency_key is not None:
+        replay = _idempotent_replay(db, organization, idempotency_key, request_hash)
+        if replay is not None:
+            return get_release(db=db, principal=principal, release_id=replay), False
+    if draft.embargo_until is not None and draft.embargo_until <= now:
+        raise InvalidInput("embargo_until", "lies in the past; leave it out to release at once")
+    content = ReleaseContent(
+        headline=draft.headline,
+        body_html=draft.body_html,
+        language=draft.language,
+        summary=draft.summary,
+        categories=tuple(draft.categories or ()),
+        regions=tuple(draft.regions or ()),
+        urgency=draft.urgency,
+        byline=draft.byline,
+        credit=draft.credit,
+        dateline=draft.dateline,
+        disclaimer=draft.disclaimer,
+    )
+    release_id = new_id("rel")
+    embargoed = draft.embargo_until is not None
+    values = {
+        "id": release_id,
+        "uri": release_uri(release_id),
+        "organization": organization,
+        "submitted_by": principal.key_id,
+        "status": (ReleaseStatus.EMBARGOED if embargoed else ReleaseStatus.RELEASED).value,
+        "language": content.language,
+        "current_version": 1,
+        "embargo_until": draft.embargo_until,
+        "first_created": now,
+        "version_created": now,
+        "idempotency_key": idempotency_key,
+        "request_hash": request_hash,
+    }
+    savepoint = db.begin_nested()
+    try:
+        db.execute(insert(releases).values(**values))
+    except IntegrityError:
+        # Two submissions with the same key raced; the other one won and this becomes its replay.
+        savepoint.rollback()
+        replay = _idempotent_replay(db, organization, idempotency_key or "", request_hash)
+        if replay is None:
+            raise
+        return get_release(db=db, principal=principal, release_id=replay), False
+    savepoint.commit()
+    _insert_version(db, release_id, 1, content, PubStatus.USABLE, EventType.PUBLISHED, None, now)
+    row = db.execute(select(releases).where(releases.c.id == release_id)).one()
+    item = _item(row, version=1, content=content, created=now, ednote=None, pubstatus=PubStatus.USABLE)
+    recipients = {
+        r.endpoint_id: (r.subscriber_id, EventType.PUBLISHED) for r in matching_recipients(db=db, content=content)
+    }
+    materialise(
+        db=db,
+        release_id=release_id,
+        version=1,
+        item=item,
+        recipients=recipients,
+        release_at=_release_at(row, now),
+        now=now,
+    )
+    return _view(row, content, None), True
+
+
+def _idempotent_replay(db: Connection, organization: str, key: str, request_hash: str) -> str | None:
+    row = db.execute(
+        select(releases.c.id, releases.c.request_hash).where(
+            releases.c.organization == organization, releases.c.idempotency_key == key
+        )
+    ).first()
+    if row is None:
+        return None
+    if row.request_hash != request_hash:
+        raise Conflict("Idempotency-Key was already used for a different release")
+    return str(row.id)
+
+
+def _insert_version(
+    db: Connection,
+    release_id: str,
+    number: int,
+    content: ReleaseContent,
+    pubstatus: PubStatus,
+    event: EventType,
+    ednote: str | None,
+    now: datetime,
+) -> None:
+    db.execute(
+        insert(release_versions).values(
+            release_id=release_id,
+            version=number,
+            content=_content_to_row(content),
+            pubstatus=pubstatus.value,
+            event=event.value,
+            ednote=ednote,
+            created_at=now,
+        )
+    )
+
+
+def _owned_release(db: Connection, principal: Principal, release_id: str, *, for_update: bool = False) -> Any:
+    """The release row if the principal may see it; anything else is indistinguishable from unknown."""
+    query = select(releases).where(releases.c.id == release_id)
+    if for_update and db.dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = db.execute(query).first()
+    if row is None:
+        raise NotFound(f"no release {release_id}")
+    if principal.role is Role.PUBLISHER and row.organization != (principal.organization or principal.name):
+        raise NotFound(f"no release {release_id}")
+    if principal.role is Role.SUBSCRIBER and row.embargo_until is not None and row.embargo_until > utc_now():
+        raise NotFound(f"no release {release_id}")
+    return row
+
+
+def _current_content(db: Connection, release_id: str, version: int) -> tuple[ReleaseContent, str | None]:
+    row = db.execute(
+        select(release_versions.c.content, release_versions.c.ednote).where(
+            release_versions.c.release_id == release_id, release_versions.c.version == version
+        )
+    ).one()
+    return _content_from_row(row.content), row.ednote
+
+
+def _previous_recipients(db: Connection, release_id: str, now: datetime) -> set[str]:
+    """Endpoints that have, or may at this moment be receiving, a copy of any version."""
+    rows = db.execute(
+        select(deliveries.c.endpoint_id)
+        .where(
+            deliveries.c.release_id == release_id,
+            or_(
+                deliveries.c.state == DeliveryState.DELIVERED.value,
+                and_(deliveries.c.leased_until.is_not(None), deliveries.c.leased_until > now),
+            ),
+        )
+        .distinct()
+    ).all()
+    return {row.endpoint_id for row in rows}
+
+
+def _close_open_copies(db: Connection, release_id: str, state: DeliveryState, reason: str) -> None:
+    db.execute(
+        update(deliveries)
+        .where(deliveries.c.release_id == release_id, deliveries.c.state.in_(OPEN_STATES))
+        .values(state=state.value, last_error=reason)
+    )
+
+
+def correct_release(
+    *, db: Connection, principal: Principal, release_id: str, correction: CorrectionIn
+) -> dict[str, Any]:
+    """A new version with the changed fields, to every earlier recipient and every newly matching one."""
+    if principal.role not in (Role.PUBLISHER, Role.ADMIN):
+        raise Forbidden("only publisher and admin keys correct releases")
+    row = _owned_release(db, principal, release_id, for_update=True)
+    if row.status == ReleaseStatus.WITHDRAWN.value:
+        raise Conflict("the release is withdrawn; it can no longer be corrected")
+    changes = correction.changes()
+    if not changes:
+        raise InvalidInput("body", "a correction must change at least one field")
+    for required in ("headline", "body_html"):
+        if required in changes and changes[required] is None:
+            raise InvalidInput(required, "may be changed but not removed")
+    now = utc_now()
+    old_content, _ = _current_content(db, release_id, row.current_version)
+    content = old_content.corrected(changes)
+    number = row.current_version + 1
+    previous = _previous_recipients(db, release_id, now)
+    # Copies of older versions that have not gone out yet are replaced by this one.
+    _close_open_copies(db, release_id, DeliveryState.SUPERSEDED, f"superseded by version {number}")
+    _insert_version(db, release_id, number, content, PubStatus.USABLE, EventType.CORRECTED, correction.ednote, now)
+    db.execute(update(releases).where(releases.c.id == release_id).values(current_version=number, version_created=now))
+    row = db.execute(select(releases).where(releases.c.id == release_id)).one()
+    item = _item(
+        row, version=number, content=content, created=now, ednote=correction.ednote, pubstatus=PubStatus.USABLE
+    )
+    recipients: dict[str, tuple[str, EventType]] = {}
+    for endpoint_id, subscriber_id in live_endpoints(db=db, endpoint_ids=previous).items():
+        recipients[endpoint_id] = (subscriber_id, EventType.CORRECTED)
+    for recipient in matching_recipients(db=db, content=content):
+        # A newly matching subscriber never saw the item: for it this is the first publication.
+        recipients.setdefault(recipient.endpoint_id, (recipient.subscriber_id, EventType.PUBLISHED))
+    materialise(
+        db=db,
+        release_id=release_id,
+        version=number,
+        item=item,
+        recipients=recipients,
+        release_at=_release_at(row, now),
+        now=now,
+    )
+    return _view(row, content, correction.ednote)
+
+
+def withdraw_release(*, db: Connection, principal: Principal, release_id: str, reason: str) -> dict[str, Any]:
+    """Cancel the release: every endpoint that received any version is told; unsent copies never go."""
+    if principal.role not in (Role.PUBLISHER, Role.ADMIN):
+        raise Forbidden("only publisher and admin keys withdraw releases")
+    row = _owned_release(db, principal, release_id, for_update=True)
+    if row.status == ReleaseStatus.WITHDRAWN.value:
+        raise Conflict("the release is already withdrawn")
+    now = utc_now()
+    content, _ = _current_content(db, release_id, row.current_version)
+    number = row.current_version + 1
+    previous = _previous_recipients(db, release_id, now)
+    _close_open_copies(db, release_id, DeliveryState.CANCELED, "release withdrawn before this copy went out")
+    _insert_version(db, release_id, number, content, PubStatus.CANCELED, EventType.WITHDRAWN, reason, now)
+    db.execute(
+        update(releases)
+        .where(releases.c.id == release_id)
+        .values(
+            current_version=number,
+            version_created=now,
+            status=ReleaseStatus.WITHDRAWN.value,
+            withdrawn_reason=reason,
+        )
+    )
+    row = db.execute(select(releases).where(releases.c.id == release_id)).one()
+    item = _item(row, version=number, content=content, created=now, ednote=reason, pubstatus=PubStatus.CANCELED)
+    recipients = {
+        endpoint_id: (subscriber_id, EventType.WITHDRAWN)
+        for endpoint_id, subscriber_id in live_endpoints(db=db, endpoint_ids=previous).items()
+    }
+    materialise(db=db, release_id=release_id, version=number, item=item, recipients=recipients, release_at=now, now=now)
+    return _view(row, content, reason)
+
+
+def _public_status(row: Any, now: datetime) -> str:
+    # The stored status says "embargoed" until something rewrites it; the clock decides what it is now.
+    if row.status == ReleaseStatus.EMBARGOED.value and (row.embargo_until is None or row.embargo_until <= now):
+        return ReleaseStatus.RELEASED.value
+    return str(row.status)
+
+
+def _view(row: Any, content: ReleaseContent, ednote: str | None) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "id": row.id,
+        "uri": row.uri,
+        "version": row.current_version,
+        "status": _public_status(row, utc_now()),
+        "organization": row.organization,
+        "language": content.language,
+        "headline": content.headline,
+        "body_html": content.body_html,
+        "summary": content.summary,
+        "categories": list(content.categories),
+        "regions": list(content.regions),
+        "urgency": content.urgency,
+        "byline": content.byline,
+        "credit": content.credit,
+        "dateline": content.dateline,
+        "disclaimer": content.disclaimer,
+        "embargo_until": rfc3339(row.embargo_until) if row.embargo_until else None,
+        "ednote": ednote,
+        "firstcreated": rfc3339(row.first_created),
+        "versioncreated": rfc3339(row.version_created),
+    }
+    if row.withdrawn_reason:
+        view["withdrawn_reason"] = row.withdrawn_reason
+    return view
+
+
+def get_release(*, db: Connection, principal: Principal, release_id: str) -> dict[str, Any]:
+    row = _owned_release(db, principal, release_id)
+    content, ednote = _current_content(db, release_id, row.current_version)
+    return _view(row, content, ednote)
+
+
+def list_releases(*, db: Connection, principal: Principal, limit: int = 50) -> dict[str, Any]:
+    now = utc_now()
+    query = select(releases).order_by(releases.c.first_created.desc(), releases.c.id.desc()).limit(limit)
+    if principal.role is Role.PUBLISHER:
+        query = query.where(releases.c.organization == (principal.organization or principal.name))
+    elif principal.role is Role.SUBSCRIBER:
+        query = query.where(or_(releases.c.embargo_until.is_(None), releases.c.embargo_until <= now))
+    rows = db.execute(query).all()
+    items = []
+    for row in rows:
+        content, ednote = _current_content(db, row.id, row.current_version)
+        items.append(_view(row, content, ednote))
+    return {"items": items}

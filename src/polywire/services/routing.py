@@ -1,0 +1,58 @@
+"""Routing: which endpoints a version of a release goes to.
+
+The rule itself lives in the domain (``Filters.accepts``); this module feeds it the live subscribers and their
+enabled webhook endpoints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, select
+
+from polywire.domain.release import ReleaseContent
+from polywire.domain.subscriber import Filters
+from polywire.store.tables import endpoints, subscribers
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    endpoint_id: str
+    subscriber_id: str
+
+
+def matching_recipients(*, db: Connection, content: ReleaseContent) -> list[Recipient]:
+    rows = db.execute(
+        select(
+            endpoints.c.id,
+            endpoints.c.subscriber_id,
+            subscribers.c.languages,
+            subscribers.c.countries,
+            subscribers.c.categories,
+        )
+        .join(subscribers, subscribers.c.id == endpoints.c.subscriber_id)
+        .where(subscribers.c.deleted_at.is_(None), endpoints.c.enabled.is_(True))
+        .order_by(endpoints.c.id)
+    ).all()
+    recipients = []
+    for row in rows:
+        filters = Filters(tuple(row.languages), tuple(row.countries), tuple(row.categories))
+        if filters.accepts(language=content.language, regions=content.regions, categories=content.categories):
+            recipients.append(Recipient(endpoint_id=row.id, subscriber_id=row.subscriber_id))
+    return recipients
+
+
+def live_endpoints(*, db: Connection, endpoint_ids: set[str]) -> dict[str, str]:
+    """endpoint id → subscriber id for those of the given endpoints that may still receive copies."""
+    if not endpoint_ids:
+        return {}
+    rows = db.execute(
+        select(endpoints.c.id, endpoints.c.subscriber_id)
+        .join(subscribers, subscribers.c.id == endpoints.c.subscriber_id)
+        .where(
+            endpoints.c.id.in_(sorted(endpoint_ids)),
+            endpoints.c.enabled.is_(True),
+            subscribers.c.deleted_at.is_(None),
+        )
+    ).all()
+    return {row.id: row.subscriber_id for row in rows}

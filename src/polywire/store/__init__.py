@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy 2 tables, migrations and repositories for SQLite (embedded default) and PostgreSQL."""

@@ -1,0 +1,163 @@
+"""The schema: one table per thing the newswire keeps. Alembic migrations mirror this file.
+
+Deliveries form a durable outbox: one row per (payload, endpoint), made when a version is accepted (long before
+an embargo lifts), plus an append-only ``attempts`` log. The runners only ever move rows forward.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from polywire.store.types import UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("organization", String(200)),
+    Column("subscriber_id", String(40)),
+    # SHA-256 of the key: keys are 256-bit random tokens, so a fast hash is enough and keeps auth cheap.
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime()),
+)
+
+subscribers = Table(
+    "subscribers",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("languages", JSON, nullable=False),
+    Column("countries", JSON, nullable=False),
+    Column("categories", JSON, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    # Deleting keeps the row so that past delivery reports still name who received what.
+    Column("deleted_at", UTCDateTime()),
+)
+
+endpoints = Table(
+    "endpoints",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("subscriber_id", String(40), ForeignKey("subscribers.id"), nullable=False, index=True),
+    Column("type", String(20), nullable=False),
+    Column("url", Text, nullable=False),
+    # Webhook secrets must be usable for signing, so they are encrypted (Fernet), not hashed.
+    Column("secret_enc", LargeBinary, nullable=False),
+    Column("previous_secret_enc", LargeBinary),
+    Column("previous_secret_until", UTCDateTime()),
+    Column("enabled", Boolean, nullable=False, default=True),
+    Column("disabled_reason", Text),
+    Column("disabled_at", UTCDateTime()),
+    Column("failing_since", UTCDateTime()),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+releases = Table(
+    "releases",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("uri", String(200), nullable=False, unique=True),
+    Column("organization", String(200), nullable=False, index=True),
+    Column("submitted_by", String(40), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("language", String(35), nullable=False),
+    Column("current_version", Integer, nullable=False),
+    Column("embargo_until", UTCDateTime()),
+    Column("first_created", UTCDateTime(), nullable=False),
+    Column("version_created", UTCDateTime(), nullable=False),
+    Column("idempotency_key", String(255)),
+    Column("request_hash", String(64)),
+    Column("withdrawn_reason", Text),
+    UniqueConstraint("organization", "idempotency_key", name="uq_releases_org_idempotency_key"),
+)
+
+release_versions = Table(
+    "release_versions",
+    metadata,
+    Column("release_id", String(40), ForeignKey("releases.id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("content", JSON, nullable=False),
+    Column("pubstatus", String(20), nullable=False),
+    Column("event", String(40), nullable=False),
+    Column("ednote", Text),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+payloads = Table(
+    "payloads",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("release_id", String(40), ForeignKey("releases.id"), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("event", String(40), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+deliveries = Table(
+    "deliveries",
+    metadata,
+    # The id doubles as the Standard Webhooks `webhook-id`, so every retry of a delivery carries the same one.
+    Column("id", String(40), primary_key=True),
+    Column("payload_id", String(40), ForeignKey("payloads.id"), nullable=False),
+    Column("release_id", String(40), ForeignKey("releases.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("endpoint_id", String(40), ForeignKey("endpoints.id"), nullable=False),
+    Column("subscriber_id", String(40), ForeignKey("subscribers.id"), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTCDateTime(), nullable=False),
+    Column("leased_until", UTCDateTime()),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("first_attempt_at", UTCDateTime()),
+    Column("last_attempt_at", UTCDateTime()),
+    Column("delivered_at", UTCDateTime()),
+    Column("last_status", Integer),
+    Column("last_error", Text),
+    UniqueConstraint("payload_id", "endpoint_id", name="uq_deliveries_payload_endpoint"),
+    Index("ix_deliveries_due", "state", "next_attempt_at"),
+    Index("ix_deliveries_release", "release_id", "version"),
+    Index("ix_deliveries_endpoint_state", "endpoint_id", "state"),
+)
+
+attempts = Table(
+    "attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("delivery_id", String(40), ForeignKey("deliveries.id"), nullable=False, index=True),
+    Column("number", Integer, nullable=False),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("finished_at", UTCDateTime(), nullable=False),
+    Column("status_code", Integer),
+    Column("error", Text),
+    Column("outcome", String(20), nullable=False),
+)

@@ -1,0 +1,80 @@
+"""/v1/releases: submit, read, correct, withdraw, and the delivery report."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import JSONResponse
+
+from polywire.domain.roles import Role
+from polywire.services import releases as service
+from polywire.services.inputs import CorrectionIn, ReleaseIn, WithdrawIn
+from polywire.services.report import delivery_report
+from polywire.web.deps import CurrentPrincipal, RuntimeDep, require
+
+router = APIRouter(prefix="/v1/releases", tags=["releases"])
+
+
+@router.post("", status_code=201)
+def submit_release(
+    body: ReleaseIn,
+    runtime: RuntimeDep,
+    principal: CurrentPrincipal,
+    idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
+) -> JSONResponse:
+    """Accept a release. With an ``Idempotency-Key``, a retry returns the release the first call created."""
+    require(principal, Role.PUBLISHER, Role.ADMIN)
+    with runtime.transaction() as db:
+        view, created = service.submit_release(db=db, principal=principal, draft=body, idempotency_key=idempotency_key)
+    if created:
+        runtime.wake_dispatcher()
+    headers = {"Location": f"/v1/releases/{view['id']}"}
+    if not created:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(view, status_code=201, headers=headers)
+
+
+@router.get("")
+def list_releases(
+    runtime: RuntimeDep, principal: CurrentPrincipal, limit: Annotated[int, Query(ge=1, le=500)] = 50
+) -> dict[str, Any]:
+    with runtime.transaction() as db:
+        return service.list_releases(db=db, principal=principal, limit=limit)
+
+
+@router.get("/{release_id}")
+def get_release(release_id: str, runtime: RuntimeDep, principal: CurrentPrincipal) -> dict[str, Any]:
+    with runtime.transaction() as db:
+        return service.get_release(db=db, principal=principal, release_id=release_id)
+
+
+@router.post("/{release_id}/corrections", status_code=201)
+def correct_release(
+    release_id: str, body: CorrectionIn, runtime: RuntimeDep, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    """A new version of the same uri, to every earlier recipient and every newly matching subscriber."""
+    require(principal, Role.PUBLISHER, Role.ADMIN)
+    with runtime.transaction() as db:
+        view = service.correct_release(db=db, principal=principal, release_id=release_id, correction=body)
+    runtime.wake_dispatcher()
+    return view
+
+
+@router.post("/{release_id}/withdraw")
+def withdraw_release(
+    release_id: str, body: WithdrawIn, runtime: RuntimeDep, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    """Withdraw: pubstatus canceled, to everyone who received any version; unsent copies are cancelled."""
+    require(principal, Role.PUBLISHER, Role.ADMIN)
+    with runtime.transaction() as db:
+        view = service.withdraw_release(db=db, principal=principal, release_id=release_id, reason=body.reason)
+    runtime.wake_dispatcher()
+    return view
+
+
+@router.get("/{release_id}/deliveries")
+def deliveries(release_id: str, runtime: RuntimeDep, principal: CurrentPrincipal) -> dict[str, Any]:
+    """Per endpoint and version: state, attempts, last status or error, timestamps; with a summary."""
+    with runtime.transaction() as db:
+        return delivery_report(db=db, principal=principal, release_id=release_id)

@@ -1,0 +1,64 @@
+"""Assemble the FastAPI app: routers, problem handlers, the size guard, and the delivery runners' lifecycle."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from polywire import __version__
+from polywire.config import Settings
+from polywire.deliver.dispatcher import Dispatcher
+from polywire.deliver.webhook import WebhookChannel
+from polywire.secretbox import SecretBox
+from polywire.services.subscribers import EndpointPolicy
+from polywire.store.db import make_engine, migrate
+from polywire.web import problems
+from polywire.web.api import health, releases, subscribers
+from polywire.web.deps import Runtime
+from polywire.web.limits import BodySizeLimit
+
+
+def create_app(settings: Settings, *, run_dispatcher: bool = True) -> FastAPI:
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    box = SecretBox.from_settings(secret_key=settings.secret_key, data_dir=settings.data_dir)
+    runtime = Runtime(
+        settings=settings,
+        engine=engine,
+        endpoint_policy=EndpointPolicy(box=box, allow_private=settings.allow_private_endpoints),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        dispatcher = None
+        if run_dispatcher:
+            channel = WebhookChannel(
+                allow_private=settings.allow_private_endpoints,
+                timeout_seconds=settings.delivery.timeout_seconds,
+                concurrency=settings.delivery.concurrency,
+            )
+            dispatcher = Dispatcher(engine=engine, box=box, channel=channel, settings=settings.delivery)
+            await dispatcher.start()
+            runtime.dispatcher = dispatcher
+        try:
+            yield
+        finally:
+            if dispatcher is not None:
+                await dispatcher.stop()
+            engine.dispose()
+
+    app = FastAPI(
+        title="polywire",
+        version=__version__,
+        description="Multilingual newswire: releases in, signed copies out at the embargo instant.",
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    problems.install(app)
+    app.include_router(health.router)
+    app.include_router(subscribers.router)
+    app.include_router(releases.router)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    return app
