@@ -77,9 +77,7 @@ def _assert_valid(validator: Draft202012Validator, item: dict[str, Any]) -> None
 
 
 def _minimal_content() -> ReleaseContent:
-    return ReleaseContent(
-        headline="Acme opens a plant", body_html="<p>Acme opened a plant.</p>", language="en"
-    )
+    return ReleaseContent(headline="Acme opens a plant", body_html="<p>Acme opened a plant.</p>", language="en")
 
 
 def _full_content() -> ReleaseContent:
@@ -290,9 +288,7 @@ def test_webhook_body_refuses_non_json_numbers(bad: float) -> None:
         ("http://cv.iptc.org/newscodes/mediatopic/20000209", "20000209"),
     ],
 )
-def test_media_topic_categories_get_the_iptc_uri(
-    validator: Draft202012Validator, category: str, code: str
-) -> None:
+def test_media_topic_categories_get_the_iptc_uri(validator: Draft202012Validator, category: str, code: str) -> None:
     """A category written as a Media Topic code becomes a subject with the IPTC concept URI and its QCode."""
     content = ReleaseContent(headline="h", body_html="<p>b</p>", language="en", categories=(category,))
     item = ninjs_item(

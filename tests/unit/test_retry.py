@@ -67,12 +67,8 @@ def test_jitter_stays_in_bounds_and_uses_the_range() -> None:
 
 def test_injected_rng_makes_jitter_reproducible() -> None:
     """Two policies seeded alike schedule identical retry times."""
-    first = [
-        _policy(seed=5).decide(attempts_made=n, status=None, retry_after=None, now=NOW) for n in range(1, 10)
-    ]
-    again = [
-        _policy(seed=5).decide(attempts_made=n, status=None, retry_after=None, now=NOW) for n in range(1, 10)
-    ]
+    first = [_policy(seed=5).decide(attempts_made=n, status=None, retry_after=None, now=NOW) for n in range(1, 10)]
+    again = [_policy(seed=5).decide(attempts_made=n, status=None, retry_after=None, now=NOW) for n in range(1, 10)]
     assert first == again
 
 
@@ -153,9 +149,7 @@ def test_retry_after_does_not_add_attempts() -> None:
     assert decision.kind is RetryKind.EXHAUSTED
 
 
-@pytest.mark.parametrize(
-    "header", ["", "soon", "-5", "1.5", "+5", " 12 s", "²", "Sun, 32 Nov 1994 08:49:37 GMT"]
-)
+@pytest.mark.parametrize("header", ["", "soon", "-5", "1.5", "+5", " 12 s", "²", "Sun, 32 Nov 1994 08:49:37 GMT"])
 def test_garbage_retry_after_falls_back_to_schedule(header: str) -> None:
     """An unparseable Retry-After is ignored and the schedule applies."""
     assert parse_retry_after(header, NOW) is None

@@ -61,18 +61,14 @@ def test_parse_secret_says_what_is_wrong(secret: str, message: str) -> None:
 def test_sign_matches_the_standard_webhooks_test_vector() -> None:
     """sign() reproduces the published Standard Webhooks / Svix example signature."""
     key = parse_secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
-    signature = sign(
-        key=key, msg_id="msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp=1614265330, body=b'{"test": 2432232314}'
-    )
+    signature = sign(key=key, msg_id="msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp=1614265330, body=b'{"test": 2432232314}')
     assert signature == "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
 
 
 def test_headers_verify_with_the_reference_library() -> None:
     """Headers from webhook_headers() verify with the standardwebhooks library and carry the JSON type."""
     secret = generate_secret()
-    headers = webhook_headers(
-        keys=[parse_secret(secret)], msg_id="dlv_1", timestamp=int(time.time()), body=BODY
-    )
+    headers = webhook_headers(keys=[parse_secret(secret)], msg_id="dlv_1", timestamp=int(time.time()), body=BODY)
     assert set(headers) == {"webhook-id", "webhook-timestamp", "webhook-signature", "content-type"}
     assert headers["content-type"] == "application/json"
     assert headers["webhook-id"] == "dlv_1"

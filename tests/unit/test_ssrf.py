@@ -236,9 +236,7 @@ async def local_server() -> AsyncIterator[tuple[int, list[str]]]:
 
 
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.1"])
-async def test_guarded_connector_never_reaches_a_local_server(
-    local_server: tuple[int, list[str]], host: str
-) -> None:
+async def test_guarded_connector_never_reaches_a_local_server(local_server: tuple[int, list[str]], host: str) -> None:
     """A guarded session cannot POST to a loopback server, by name or by literal: no request arrives."""
     port, seen = local_server
     async with aiohttp.ClientSession(connector=make_connector(allow_private=False)) as session:

@@ -1,0 +1,1 @@
+"""Test support: a real polywire server process, real HTTP receivers, real databases."""
