@@ -7,13 +7,15 @@ failing with "database is locked" half-way through.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -31,9 +33,14 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    connect_args = {"check_same_thread": False, "timeout": 30}
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=8, max_overflow=16)
+        engine = create_engine(url, connect_args=connect_args, pool_size=8, max_overflow=16)
+    else:
+        # An in-memory database lives and dies with its connection: share exactly one, so that what migrate()
+        # creates is what every later connection sees (queue-pool sizes do not apply here).
+        engine = create_engine(url, connect_args=connect_args, poolclass=StaticPool)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -60,9 +67,23 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+# Alembic runs migrations through process-global proxies (``alembic.context``, ``alembic.op``), so two
+# migrations in one process must not overlap.
+_MIGRATING = threading.Lock()
+# Any constant works; it only has to be the same for every polywire process sharing a PostgreSQL database.
+_PG_MIGRATION_LOCK = 0x706F6C7977697265  # "polywire"
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the database to the newest schema; safe to call on every start."""
+    """Bring the database to the newest schema; safe to call on every start, also by several processes at once.
+
+    On PostgreSQL a transaction-scoped advisory lock serialises concurrent migrations (two replicas starting
+    together would otherwise both create the tables and one would fail); the second one then finds the head
+    already applied. On SQLite the ``BEGIN IMMEDIATE`` of every write transaction does the same.
+    """
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
+    with _MIGRATING, engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

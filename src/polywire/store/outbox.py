@@ -91,17 +91,31 @@ def claim(
         .where(due)
         .subquery()
     )
-    chosen = (
-        select(ranked.c.id)
-        .where(ranked.c.rank <= per_endpoint)
-        .order_by(ranked.c.next_attempt_at, ranked.c.id)
-        .limit(limit)
-    )
     if db.dialect.name == "postgresql":
-        # Several workers may claim at once; the lease condition is re-checked under the row lock.
-        locked = select(deliveries.c.id).where(deliveries.c.id.in_(chosen)).with_for_update(skip_locked=True)
-        ids_clause = deliveries.c.id.in_(locked.scalar_subquery())
+        # Several workers may claim at once. Rows another claim has locked are skipped *before* the limit is
+        # applied (LockRows sits under Limit), so a concurrent claimer takes the next due rows instead of
+        # coming back empty; and the due condition is re-checked on the locked row's newest version, so a row
+        # another claim leased and committed meanwhile is skipped rather than leased twice. The locking select
+        # is a CTE so that it runs exactly once: as a plain IN-subquery the planner may rescan it, and each
+        # rescan skips the rows this very UPDATE already changed and locks the next ones, past the limit.
+        candidates = select(ranked.c.id).where(ranked.c.rank <= per_endpoint)
+        locked = (
+            select(deliveries.c.id)
+            .where(deliveries.c.id.in_(candidates), due)
+            .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .cte("claimable")
+        )
+        ids_clause = deliveries.c.id.in_(select(locked.c.id))
     else:
+        # SQLite: write transactions begin with BEGIN IMMEDIATE (store/db.py), so claims are serialised anyway.
+        chosen = (
+            select(ranked.c.id)
+            .where(ranked.c.rank <= per_endpoint)
+            .order_by(ranked.c.next_attempt_at, ranked.c.id)
+            .limit(limit)
+        )
         ids_clause = deliveries.c.id.in_(chosen.scalar_subquery())
     rows = db.execute(
         update(deliveries)
@@ -122,13 +136,17 @@ def release_all_leases(db: Connection) -> int:
     return result.rowcount or 0
 
 
-def next_due(db: Connection) -> datetime | None:
-    """The earliest moment any open, unleased delivery falls due (held copies included)."""
-    value = db.execute(
-        select(func.min(deliveries.c.next_attempt_at)).where(
-            deliveries.c.state.in_(OPEN_STATES), deliveries.c.leased_until.is_(None)
-        )
-    ).scalar()
+def next_due(db: Connection, *, busy_endpoints: Collection[str] = ()) -> datetime | None:
+    """The earliest moment any open, unleased delivery falls due (held copies included).
+
+    ``busy_endpoints`` are left out, as in ``claim``: their backlog is not claimable until a slot frees.
+    """
+    query = select(func.min(deliveries.c.next_attempt_at)).where(
+        deliveries.c.state.in_(OPEN_STATES), deliveries.c.leased_until.is_(None)
+    )
+    if busy_endpoints:
+        query = query.where(deliveries.c.endpoint_id.not_in(sorted(busy_endpoints)))
+    value = db.execute(query).scalar()
     if value is None:
         return None
     return UTCDateTime().process_result_value(value, db.dialect)
