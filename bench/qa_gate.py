@@ -130,9 +130,11 @@ def main(argv: list[str] | None = None) -> int:
             wrong = set(item["labels"]) - fired(result, policy)
             extra = fired(result, policy) - set(item["labels"])
             if missed or false_hold or wrong or extra:
-                print(f"# {item['id']} {item['tgt_lang']} {item['defect']} labels={item['labels']} "
-                      f"verdict={result.verdict.value} missing={sorted(wrong)} extra={sorted(extra)}",
-                      file=sys.stderr)
+                print(
+                    f"# {item['id']} {item['tgt_lang']} {item['defect']} labels={item['labels']} "
+                    f"verdict={result.verdict.value} missing={sorted(wrong)} extra={sorted(extra)}",
+                    file=sys.stderr,
+                )
                 for finding in result.findings:
                     if finding.severity is not Severity.INFO:
                         print(f"    {finding.check} {finding.severity.value}: {finding.message}", file=sys.stderr)

@@ -1,0 +1,159 @@
+"""The vocabulary every quality check speaks: the translation pair it reads, the findings it returns, its protocol.
+
+A check is an object with a ``name`` and ``run(pair) -> list[Finding]``. It never decides whether a translation
+goes out; it says what it saw, how bad it is (``Severity``) and where in the target text (character offsets), and
+the gate (``polywire.localize.gate``) turns findings into a verdict under a publisher's policy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from polywire.localize.segment import Sentence, primary_language, split_sentences
+
+
+class Severity(StrEnum):
+    """How bad a finding is: ``info`` is a note, ``warn`` goes out with the finding, ``hold`` stops the copy."""
+
+    INFO = "info"
+    WARN = "warn"
+    HOLD = "hold"
+
+    @property
+    def rank(self) -> int:
+        """An order for comparisons: info < warn < hold."""
+        return _RANKS[self]
+
+
+_RANKS = {Severity.INFO: 0, Severity.WARN: 1, Severity.HOLD: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing a check saw, with the span of the target text it is about (``start`` inclusive, ``end`` not)."""
+
+    check: str
+    severity: Severity
+    message: str
+    start: int
+    end: int
+
+    def as_json(self) -> dict[str, str | int]:
+        """The JSON shape of ``polywire qa`` and the localisation API."""
+        return {
+            "check": self.check,
+            "severity": self.severity.value,
+            "message": self.message,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationPair:
+    """A source text and its translation, with what the checks need precomputed once.
+
+    ``protected_terms`` are the names and terms the publisher or the masking step protected; ``unknown_spans``
+    are target spans the engine reported it did not know. Build one with :meth:`build`, which segments both
+    texts so that no check splits sentences on its own.
+    """
+
+    source: str
+    target: str
+    source_lang: str
+    target_lang: str
+    source_sentences: tuple[Sentence, ...]
+    target_sentences: tuple[Sentence, ...]
+    protected_terms: tuple[str, ...] = ()
+    unknown_spans: tuple[tuple[int, int], ...] = field(default=())
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        source: str,
+        target: str,
+        source_lang: str,
+        target_lang: str,
+        protected_terms: tuple[str, ...] = (),
+        unknown_spans: tuple[tuple[int, int], ...] = (),
+    ) -> TranslationPair:
+        """Segment both texts and return the pair."""
+        return cls(
+            source=source,
+            target=target,
+            source_lang=source_lang,
+            target_lang=target_lang,
+            source_sentences=split_sentences(source, source_lang),
+            target_sentences=split_sentences(target, target_lang),
+            protected_terms=protected_terms,
+            unknown_spans=unknown_spans,
+        )
+
+    @property
+    def source_primary(self) -> str:
+        """The source's primary language subtag (``en``)."""
+        return primary_language(self.source_lang)
+
+    @property
+    def target_primary(self) -> str:
+        """The target's primary language subtag (``de``, ``zh``)."""
+        return primary_language(self.target_lang)
+
+
+class Check(Protocol):
+    """A quality check: a name, and a function from a translation pair to findings about its target."""
+
+    @property
+    def name(self) -> str: ...
+
+    def run(self, pair: TranslationPair) -> list[Finding]: ...
+
+
+# A word: letters, optionally joined by an inner hyphen or apostrophe ("Start-up", "l'entreprise" stays one).
+# CJK characters are not letters of a word here: Chinese has no spaces, so "Chen表示" is a name and a verb,
+# not one word.
+_CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_LETTER = rf"(?:(?![{_CJK_CHARS}])[^\W\d_])"
+WORD = re.compile(rf"{_LETTER}+(?:['’\-]{_LETTER}+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word of a text with its span."""
+
+    text: str
+    start: int
+    end: int
+
+
+# URLs and e-mail addresses are not words: "press" in press@example.com is not an English word left in.
+LINK = re.compile(
+    r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&*+,;=%]+|[A-Za-z0-9.+\-_]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+",
+    re.IGNORECASE,
+)
+
+
+def words(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """The words of ``text[start:end]`` outside URLs and e-mail addresses, with spans into ``text``."""
+    stop = len(text) if end is None else end
+    links = [(m.start(), m.end()) for m in LINK.finditer(text)]
+    return [
+        Token(m.group(0), m.start(), m.end())
+        for m in WORD.finditer(text, start, stop)
+        if not any(a <= m.start() < b for a, b in links)
+    ]
+
+
+def whole_target(pair: TranslationPair) -> tuple[int, int]:
+    """The span of the whole target, for findings about the translation as a whole."""
+    return 0, len(pair.target)
+
+
+def quote(text: str, limit: int = 60) -> str:
+    """A short, single-line quotation of ``text`` for a finding's message."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

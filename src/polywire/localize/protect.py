@@ -1,0 +1,363 @@
+"""Masking what must not be translated before the engine sees it, and putting it back exactly afterwards.
+
+Engines mangle names and codes: apertium turns "Siemens Energy" into "Energía de Siemens", glues unknown names
+to the next word, and rewrites amounts. So before translation every span that must survive is replaced by a
+numbered placeholder ``⟦N⟧`` and, after translation, each placeholder is replaced by the original (or, for a
+forced glossary term, by the term's translation). Each occurrence gets its own number, so a placeholder the
+engine dropped or repeated is reported in a `RestoreReport` for the quality gate rather than going unnoticed.
+
+Why ``⟦N⟧``: of the shapes we tried (``ZZP1ZZ``, ``__P1__``, ``{1}``, ``[[1]]``, ``⟦1⟧``), it and ``{1}`` came
+through every installed apertium pair and ``-f html`` byte for byte and unmarked, without sticking to the next
+word; words like ``ZZP1ZZ`` come back marked ``*`` and ``[[1]]`` picks up the next suffix. Apertium treats it as
+punctuation, which costs some grammar around the name (an adjective before it is no longer reordered; "X's"
+loses its possessive), the price of the name coming back intact. Restoring tolerates a mark before it.
+
+What is masked, in order of precedence when spans overlap: URLs and e-mail addresses; the publisher's
+do-not-translate terms (case-sensitive) and forced glossary terms (case-insensitive); tickers ("NYSE: SIE",
+"(ETR: ENR)" keeps its brackets outside, "$AAPL"); amounts with a currency and an optional scale word
+("€1.2 billion", "USD 400 million"), percentages ("12.5 %") and numbers with a unit ("400 MW"); hashtags and
+@handles; and names.
+
+The name heuristic: two or more capitalised words in a row ("Christian Bruch", "Siemens Gamesa", "New York
+Times"), optionally joined by a particle (von, van, de, da, del, der, di, du, la, le, bin, al, &). Titles,
+calendar words, pronouns and common sentence openers (Chief, Executive, President, Monday, March, The, However,
+Yesterday …) are never part of a name, which is how a run at the start of a sentence avoids swallowing the
+ordinary word capitalised by position; an opener we do not list ("Analysts Christian Bruch …") is masked with
+the name and stays untranslated. Limits: it is tuned for languages that capitalise only names (not German, where
+every noun is capitalised, so it is off for de and lb); single-word names are not masked (place names like
+"Lithuania" may be translated, as the issue allows, and an unknown single name is caught by the gate's checks
+instead); multi-word place and institution names ("New York", "European Commission") are kept in the source
+language, which is safe but not always idiomatic: list their translations in the glossary.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from polywire.localize.html import split_markup
+
+
+class Kind(StrEnum):
+    """Why a span was protected; the quality gate words its findings by this."""
+
+    URL = "url"
+    EMAIL = "email"
+    TERM = "term"
+    GLOSSARY = "glossary"
+    TICKER = "ticker"
+    AMOUNT = "amount"
+    HANDLE = "handle"
+    NAME = "name"
+
+
+# Lower is stronger: when two candidate spans overlap, the stronger one is kept.
+_PRECEDENCE: Mapping[Kind, int] = {
+    Kind.URL: 0, Kind.EMAIL: 0, Kind.TERM: 1, Kind.GLOSSARY: 1, Kind.TICKER: 2, Kind.AMOUNT: 3,
+    Kind.HANDLE: 4, Kind.NAME: 5,
+}  # fmt: skip
+
+PLACEHOLDER = "⟦{index}⟧"
+# A placeholder in engine output: apertium may put a mark before it and some engines add spaces inside it. In
+# HTML mode apertium binds inline tags to words, and the word of "⟦1⟧" is "1": "<b>⟦1⟧</b>" comes back as
+# "⟦<b>1</b>⟧". The tags caught inside the brackets are moved back around the restored text.
+_PLACEHOLDER_FOUND = re.compile(r"[*#@]*⟦((?:\s*<[^<>]+>)*)\s*(\d+)\s*((?:<[^<>]+>\s*)*)⟧")
+
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+_EMAIL = re.compile(r"\b[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\b")
+_HANDLE = re.compile(r"(?<![\w&/#@])[#@][^\W\d_]\w*")
+_EXCHANGES = (
+    "NYSE American|NYSE|NASDAQ|Nasdaq|AMEX|ETR|XETRA|Xetra|FWB|FRA|LSE|LON|TSXV|TSX|ASX|HKEX|HKG|SGX|SIX|SWX|EPA|"
+    "Euronext|AMS|BIT|BME|OMX|STO|HEL|CPH|OSE|TYO|TSE|KRX|KOSDAQ|NSE|BSE|JSE|OTCQX|OTC|BMV|BVMF|WSE|VSE"
+)
+_TICKER = re.compile(rf"\b(?:{_EXCHANGES})\s?:\s?[A-Z0-9][A-Z0-9.\-]{{0,9}}(?<![.\-])|(?<![\w$])\$[A-Z]{{1,5}}\b")
+
+# Digits with thousands separators (comma, dot, thin or no-break space) and a decimal part, or plain digits.
+_NUMBER = r"\d{1,3}(?:[,.\u202f\u00a0]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_SCALE = r"(?:\s?(?:trillion|billion|million|thousand|bn|mn|mln|bln|m|k|Mrd\.|Mio\.)\b)?"
+_CURRENCY_SYMBOL = r"(?:US\$|A\$|C\$|HK\$|R\$|S\$|[€$£¥₹₩₽₺₪฿])"
+_CURRENCY_CODE = (
+    r"(?:EUR|USD|GBP|JPY|CHF|CNY|RMB|SEK|NOK|DKK|PLN|CZK|HUF|INR|KRW|BRL|CAD|AUD|HKD|SGD|MYR|IDR|THB|VND|RUB|TRY|"
+    r"ZAR|MXN)"
+)
+_UNIT = (
+    r"%|‰|[kMGT]Wh?|[kMG]Wp|kV|MVA|km²|km|m²|m³|kg|mg|Mt|Gt|tCO2e?|°[CF]|mph|km/h|GB|TB|MB|GHz|MHz|nm|mm|cm|bbl|"
+    r"boe|bps"
+)
+_AMOUNT = re.compile(
+    rf"(?:{_CURRENCY_SYMBOL}\s?|\b{_CURRENCY_CODE}\s)(?:{_NUMBER}){_SCALE}"
+    rf"|\b(?:{_NUMBER}){_SCALE}\s?(?:{_CURRENCY_SYMBOL}|{_CURRENCY_CODE}\b)"
+    rf"|\b(?:{_NUMBER})\s?(?:{_UNIT})(?![\w²³])"
+)
+
+_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+_PARTICLES = frozenset({"von", "van", "de", "da", "del", "der", "den", "di", "du", "la", "le", "bin", "al", "&"})
+# Capitalised words that are not part of a name: titles, calendar words, pronouns and sentence openers.
+_NOT_NAME = frozenset(
+    """
+    I A An The This That These Those It He She We They You Our Its His Her Their In On At For By From With And Or But
+    If As Of To Mr Mrs Ms Dr Prof Sir Chief Executive Officer Financial Operating Technology President Vice
+    Chairman Chairwoman Chair Director Minister Secretary Senator Governor Mayor Head Founder CEO CFO COO CTO
+    Today Yesterday Tomorrow Tonight Earlier Later Last Next Meanwhile However Also Both Each Every All Some
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
+    September October November December
+    """.split()  # noqa: SIM905 - a word list reads better as text than as a hundred quoted strings.
+)
+# Languages whose capital letters do not mark names (German capitalises every noun).
+_NAME_HEURISTIC_OFF = frozenset({"de", "lb"})
+
+
+@dataclass(frozen=True, slots=True)
+class Protected:
+    """One masked span: its placeholder number, why it was masked, the source text and what restores it."""
+
+    index: int
+    kind: Kind
+    original: str
+    replacement: str
+
+    @property
+    def placeholder(self) -> str:
+        return PLACEHOLDER.format(index=self.index)
+
+
+@dataclass(frozen=True, slots=True)
+class Masked:
+    """A text with placeholders in place of the protected spans, and the spans."""
+
+    text: str
+    items: tuple[Protected, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreReport:
+    """What went wrong with the placeholders: lost by the engine, repeated by it, or invented (unknown numbers)."""
+
+    missing: tuple[Protected, ...] = ()
+    duplicated: tuple[Protected, ...] = ()
+    unexpected: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.duplicated or self.unexpected)
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    """The translation with every placeholder replaced, the report, and where each replacement landed."""
+
+    text: str
+    report: RestoreReport
+    # (start, end) in the masked translation → (start, end) in the restored text, in order.
+    shifts: tuple[tuple[int, int, int, int], ...] = ()
+
+    def map_offset(self, position: int) -> int:
+        """Carry an offset in the engine's output (with placeholders) over to the restored text."""
+        delta = 0
+        for masked_start, masked_end, restored_start, restored_end in self.shifts:
+            if position < masked_start:
+                break
+            if position < masked_end:
+                return restored_start
+            delta = restored_end - masked_end
+        return position + delta
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    start: int
+    end: int
+    kind: Kind
+    replacement: str
+
+
+def _terms_pattern(terms: Iterable[str], *, ignore_case: bool) -> re.Pattern[str] | None:
+    # Longest first, so that "Siemens Energy" wins over "Siemens" at the same place.
+    unique = sorted({term for term in terms if term.strip()}, key=len, reverse=True)
+    if not unique:
+        return None
+    body = "|".join(re.escape(term) for term in unique)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE if ignore_case else 0)
+
+
+def _trim_url(url: str) -> str:
+    # Sentence punctuation after a URL is not part of it; a closing bracket is, when the URL opened one.
+    while (url and url[-1] in ".,;:!?'\"") or (url.endswith(")") and url.count("(") < url.count(")")):
+        url = url[:-1]
+    return url
+
+
+def _name_candidates(text: str) -> list[_Candidate]:
+    """Runs of two or more capitalised words that look like names of people or organisations."""
+    candidates: list[_Candidate] = []
+    run: list[re.Match[str]] = []
+
+    def close() -> None:
+        words = list(run)
+        # Particles may join a name but not end it ("Banco de").
+        while words and words[-1].group() in _PARTICLES:
+            words.pop()
+        if sum(1 for word in words if word.group() not in _PARTICLES) >= 2:
+            candidates.append(_Candidate(words[0].start(), words[-1].end(), Kind.NAME, ""))
+        run.clear()
+
+    for match in _WORD.finditer(text):
+        word = match.group()
+        joined = bool(run) and text[run[-1].end() : match.start()] == " "
+        capitalised = word[0].isupper() and word not in _NOT_NAME and not word.endswith(("'s", "’s"))
+        if capitalised and (joined or not run):
+            run.append(match)
+        elif capitalised:
+            close()
+            run.append(match)
+        elif word in _PARTICLES and joined:
+            run.append(match)
+        else:
+            close()
+        # A possessive ends the name that precedes it: "Siemens Energy's" → "Siemens Energy".
+        if word.endswith(("'s", "’s")) and word[0].isupper() and word[:-2] not in _NOT_NAME:
+            stem = re.match(r"[^'’]+", word)
+            if stem and run is not None and (not run or text[run[-1].end() : match.start()] == " "):
+                close_match = re.compile(re.escape(stem.group())).match(text, match.start())
+                if close_match:
+                    run.append(close_match)
+            close()
+    close()
+    return candidates
+
+
+def _candidates(
+    text: str,
+    *,
+    terms: re.Pattern[str] | None,
+    glossary: re.Pattern[str] | None,
+    glossary_map: Mapping[str, str],
+    names: bool,
+    escape: bool,
+) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    for match in _URL.finditer(text):
+        url = _trim_url(match.group())
+        found.append(_Candidate(match.start(), match.start() + len(url), Kind.URL, url))
+    found += [_Candidate(m.start(), m.end(), Kind.EMAIL, m.group()) for m in _EMAIL.finditer(text)]
+    if terms is not None:
+        found += [_Candidate(m.start(), m.end(), Kind.TERM, m.group()) for m in terms.finditer(text)]
+    if glossary is not None:
+        for match in glossary.finditer(text):
+            translation = glossary_map[match.group().casefold()]
+            # Keep a capital the source had by position ("Wind turbines …" → "Aerogeneradores …").
+            if match.group()[0].isupper() and translation[:1].islower():
+                translation = translation[0].upper() + translation[1:]
+            replacement = html_lib.escape(translation, quote=False) if escape else translation
+            found.append(_Candidate(match.start(), match.end(), Kind.GLOSSARY, replacement))
+    found += [_Candidate(m.start(), m.end(), Kind.TICKER, m.group()) for m in _TICKER.finditer(text)]
+    found += [_Candidate(m.start(), m.end(), Kind.AMOUNT, m.group()) for m in _AMOUNT.finditer(text)]
+    found += [_Candidate(m.start(), m.end(), Kind.HANDLE, m.group()) for m in _HANDLE.finditer(text)]
+    if names:
+        for candidate in _name_candidates(text):
+            original = text[candidate.start : candidate.end]
+            found.append(_Candidate(candidate.start, candidate.end, Kind.NAME, original))
+    return found
+
+
+def _select(candidates: list[_Candidate]) -> list[_Candidate]:
+    """The strongest non-overlapping candidates (precedence, then length), in text order."""
+    chosen: list[_Candidate] = []
+    for candidate in sorted(candidates, key=lambda c: (_PRECEDENCE[c.kind], c.start - c.end, c.start)):
+        if all(candidate.end <= other.start or other.end <= candidate.start for other in chosen):
+            chosen.append(candidate)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def mask(
+    text: str,
+    *,
+    protected_terms: Iterable[str] = (),
+    glossary: Mapping[str, str] | None = None,
+    html: bool = False,
+    source: str = "en",
+    detect_names: bool = True,
+) -> Masked:
+    """Replace protected spans of `text` by placeholders.
+
+    `protected_terms` are do-not-translate terms (brands, products, names), matched case-sensitively as whole
+    words; `glossary` maps source terms to forced target-language translations, matched case-insensitively.
+    With `html`, only text nodes are masked (entities stay as they are; terms are matched in escaped form).
+    """
+    escape = html
+    terms_list = [html_lib.escape(term, quote=False) if escape else term for term in protected_terms]
+    glossary = dict(glossary or {})
+    keys = {html_lib.escape(k, quote=False) if escape else k: v for k, v in glossary.items()}
+    glossary_map = {key.casefold(): value for key, value in keys.items()}
+    terms = _terms_pattern(terms_list, ignore_case=False)
+    glossary_pattern = _terms_pattern(keys, ignore_case=True)
+    names = detect_names and source.replace("_", "-").split("-")[0].lower() not in _NAME_HEURISTIC_OFF
+
+    pieces = split_markup(text) if html else None
+    out: list[str] = []
+    items: list[Protected] = []
+    for piece_text, is_markup in [(p.text, p.is_markup) for p in pieces] if pieces is not None else [(text, False)]:
+        if is_markup:
+            out.append(piece_text)
+            continue
+        chosen = _select(
+            _candidates(
+                piece_text,
+                terms=terms,
+                glossary=glossary_pattern,
+                glossary_map=glossary_map,
+                names=names,
+                escape=escape,
+            )
+        )
+        cursor = 0
+        for candidate in chosen:
+            out.append(piece_text[cursor : candidate.start])
+            index = len(items) + 1
+            original = piece_text[candidate.start : candidate.end]
+            replacement = candidate.replacement if candidate.kind is Kind.GLOSSARY else original
+            items.append(Protected(index, candidate.kind, original, replacement))
+            out.append(PLACEHOLDER.format(index=index))
+            cursor = candidate.end
+        out.append(piece_text[cursor:])
+    return Masked("".join(out), tuple(items))
+
+
+def restore(translated: str, masked: Masked) -> Restored:
+    """Put every protected span back into `translated` and report placeholders lost, repeated or invented."""
+    by_index = {item.index: item for item in masked.items}
+    seen: Counter[int] = Counter()
+    unexpected: list[str] = []
+    out: list[str] = []
+    shifts: list[tuple[int, int, int, int]] = []
+    cursor = 0
+    length = 0
+    for match in _PLACEHOLDER_FOUND.finditer(translated):
+        kept = translated[cursor : match.start()]
+        out.append(kept)
+        length += len(kept)
+        opening, number, closing = match.group(1).strip(), match.group(2), match.group(3).strip()
+        index = int(number)
+        item = by_index.get(index)
+        # A placeholder the engine invented has nothing to restore; it is removed so no reader sees it.
+        restored = item.replacement if item is not None else ""
+        if item is None:
+            unexpected.append(match.group())
+        else:
+            seen[index] += 1
+        replacement = opening + restored + closing
+        shifts.append((match.start(), match.end(), length, length + len(replacement)))
+        out.append(replacement)
+        length += len(replacement)
+        cursor = match.end()
+    out.append(translated[cursor:])
+    report = RestoreReport(
+        missing=tuple(item for item in masked.items if seen[item.index] == 0),
+        duplicated=tuple(item for item in masked.items if seen[item.index] > 1),
+        unexpected=tuple(unexpected),
+    )
+    return Restored("".join(out), report, tuple(shifts))

@@ -1,0 +1,110 @@
+"""The apertium engine and the protection flow against the real apertium binary and Debian pair packages.
+
+Locally these tests skip with the reason when apertium or a pair is missing; under CI=true they fail instead
+(scripts/install-system-deps.sh installs everything they need).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from polywire.localize import ApertiumEngine, translate_text
+from tests.conftest import missing
+
+RELEASE = (
+    "Siemens Energy said on Tuesday that its quarterly profit rose to €1.2 billion. The shares, listed as "
+    "NYSE: SIE, climbed. Visit https://www.siemens-energy.com/press or write to press@siemens-energy.com."
+)
+
+
+@pytest.fixture(scope="module")
+def apertium() -> ApertiumEngine:
+    engine = ApertiumEngine()
+    for source, target in [("en", "es"), ("es", "pt"), ("en", "pt")]:
+        availability = engine.supports(source, target)
+        if not availability:
+            missing(f"apertium cannot translate {source}→{target}: {availability.reason}")
+    return engine
+
+
+def test_english_to_spanish(apertium: ApertiumEngine) -> None:
+    """A direct pair translates English into Spanish and records a one-step chain."""
+    [output] = apertium.translate_detailed(["The dog is big."], source="en", target="es", html=False)
+    assert output.text == "El perro es grande."
+    assert output.chain == ("en", "es")
+
+
+def test_spanish_to_portuguese(apertium: ApertiumEngine) -> None:
+    """es→pt is a direct pair too."""
+    assert apertium.translate(["La casa es grande."], source="es", target="pt", html=False) == ["A casa é grande."]
+
+
+def test_pivot_english_to_portuguese_records_the_chain(apertium: ApertiumEngine) -> None:
+    """With no en→pt pair the text goes through Spanish, and the chain says so."""
+    [output] = apertium.translate_detailed(["The house is big."], source="en", target="pt", html=False)
+    assert output.chain == ("en", "es", "pt")
+    assert output.text == "A casa é grande."
+
+
+def test_batch_keeps_segments_apart(apertium: ApertiumEngine) -> None:
+    """Several segments go through one call and come back one for one, none merged into the next."""
+    segments = ["I saw the red", "car is here.", "", "The dog is big.\n"]
+    out = apertium.translate(segments, source="en", target="es", html=False)
+    assert len(out) == 4
+    assert out[2] == "" and out[3] == "El perro es grande.\n"
+
+
+def test_html_tags_survive(apertium: ApertiumEngine) -> None:
+    """In HTML mode text nodes are translated and the markup, attributes included, is kept."""
+    fragment = '<p class="lead">The dog is <b>big</b>.</p><ul><li>The house</li></ul>'
+    [out] = apertium.translate([fragment], source="en", target="es", html=True)
+    assert out == '<p class="lead">El perro es <b>grande</b>.</p><ul><li>La casa</li></ul>'
+
+
+def test_unknown_words_are_captured_and_removed_from_the_text(apertium: ApertiumEngine) -> None:
+    """Apertium's * marks become spans of the clean text; the raw output keeps them."""
+    [output] = apertium.translate_detailed(["The xyzzyplugh grew."], source="en", target="es", html=False)
+    assert "*xyzzyplugh" in output.raw and "*" not in output.text
+    assert [(u.word, u.mark, output.text[u.start : u.end]) for u in output.unknown_words] == [
+        ("xyzzyplugh", "*", "xyzzyplugh")
+    ]
+
+
+def test_unknown_words_of_a_pivot_step_are_kept(apertium: ApertiumEngine) -> None:
+    """A word unknown at the first pivot step is still reported in the final text."""
+    [output] = apertium.translate_detailed(["The xyzzyplugh grew."], source="en", target="pt", html=False)
+    assert [output.text[u.start : u.end] for u in output.unknown_words] == ["xyzzyplugh"]
+
+
+def test_protected_spans_come_out_byte_identical(apertium: ApertiumEngine) -> None:
+    """The brand, amount, ticker, URL and e-mail are unchanged in the Spanish text, which apertium alone mangles."""
+    unprotected = apertium.translate([RELEASE], source="en", target="es", html=False)[0]
+    assert "Energía de Siemens" in unprotected
+    result = translate_text(RELEASE, source="en", target="es", engine=apertium, protected_terms=["Siemens Energy"])
+    for span in ["Siemens Energy", "€1.2 billion", "NYSE: SIE", "https://www.siemens-energy.com/press",
+                 "press@siemens-energy.com"]:  # fmt: skip
+        assert span in result.text, span
+    assert "Energía" not in result.text and "⟦" not in result.text
+    assert result.restore.ok
+    assert not [u for u in result.unknown_words if u.word in ("SIE", "NYSE")]
+
+
+def test_protected_spans_survive_html_mode_and_a_pivot(apertium: ApertiumEngine) -> None:
+    """Placeholders come through apertium -f html and a two-step pivot, and restore exactly."""
+    fragment = '<p>Shares of <a href="https://acme.example/ir">Siemens Energy</a> rose 12.5 % (ETR: ENR).</p>'
+    result = translate_text(
+        fragment, source="en", target="pt", engine=apertium, protected_terms=["Siemens Energy"], html=True
+    )
+    assert '<a href="https://acme.example/ir">Siemens Energy</a>' in result.text
+    assert "12.5 %" in result.text and "(ETR: ENR)" in result.text
+    assert result.chain == ("en", "es", "pt") and result.restore.ok
+
+
+def test_forced_glossary_term_is_applied(apertium: ApertiumEngine) -> None:
+    """A glossary entry replaces apertium's own choice of word."""
+    plain = translate_text("The plant will open.", source="en", target="es", engine=apertium)
+    forced = translate_text(
+        "The plant will open.", source="en", target="es", engine=apertium, glossary={"plant": "fábrica"}
+    )
+    assert "planta" in plain.text
+    assert "fábrica" in forced.text and "planta" not in forced.text

@@ -1,0 +1,111 @@
+"""Masking protected spans before translation and restoring them exactly afterwards."""
+
+from __future__ import annotations
+
+from polywire.localize.protect import Kind, mask, restore
+
+RELEASE = (
+    "Siemens Energy said revenue at Siemens Gamesa rose 12.5 % to €1.2 billion (ETR: ENR), NYSE: SIE and $AAPL. "
+    "Chief Executive Christian Bruch said 400 MW would follow. See https://www.siemens-energy.com/press. "
+    "Mail press@siemens-energy.com or follow #energy."
+)
+
+
+def kinds(text: str, **kwargs: object) -> dict[str, Kind]:
+    masked = mask(text, **kwargs)  # type: ignore[arg-type]
+    return {item.original: item.kind for item in masked.items}
+
+
+def test_each_kind_of_protected_span_is_masked() -> None:
+    """URLs, e-mails, tickers, amounts, units, hashtags, terms and heuristic names all become placeholders."""
+    found = kinds(RELEASE, protected_terms=["Siemens Energy"])
+    assert found == {
+        "Siemens Energy": Kind.TERM,
+        "Siemens Gamesa": Kind.NAME,
+        "12.5 %": Kind.AMOUNT,
+        "€1.2 billion": Kind.AMOUNT,
+        "ETR: ENR": Kind.TICKER,
+        "NYSE: SIE": Kind.TICKER,
+        "$AAPL": Kind.TICKER,
+        "Christian Bruch": Kind.NAME,
+        "400 MW": Kind.AMOUNT,
+        "https://www.siemens-energy.com/press": Kind.URL,
+        "press@siemens-energy.com": Kind.EMAIL,
+        "#energy": Kind.HANDLE,
+    }
+
+
+def test_restore_round_trips_byte_for_byte() -> None:
+    """Restoring an untouched masked text gives back the original exactly, with a clean report."""
+    masked = mask(RELEASE, protected_terms=["Siemens Energy"])
+    assert "Siemens" not in masked.text and "https://" not in masked.text
+    restored = restore(masked.text, masked)
+    assert restored.text == RELEASE
+    assert restored.report.ok
+
+
+def test_titles_and_calendar_words_are_not_names() -> None:
+    """A title or weekday before a name is left for the engine; only the name itself is masked."""
+    found = kinds("On Tuesday Chief Executive Christian Bruch met The Board in March.")
+    assert found == {"Christian Bruch": Kind.NAME}
+
+
+def test_name_heuristic_is_off_for_german() -> None:
+    """German capitalises every noun, so runs of capitals are not taken for names there."""
+    assert kinds("Die Neue Anlage steht in Leipzig.", source="de") == {}
+
+
+def test_glossary_term_restores_to_its_forced_translation() -> None:
+    """A glossary term is masked and comes back as the target-language term, keeping a positional capital."""
+    masked = mask("Wind turbines and a wind turbine.", glossary={"wind turbine": "aerogenerador"})
+    # Plural forms are separate glossary entries: the glossary matches whole terms, not lemmas.
+    assert [item.replacement for item in masked.items] == ["aerogenerador"]
+    restored = restore(masked.text, masked)
+    assert restored.text == "Wind turbines and a aerogenerador."
+
+
+def test_lost_duplicated_and_invented_placeholders_are_reported() -> None:
+    """A placeholder the engine dropped, repeated or invented shows up in the restore report."""
+    masked = mask("Acme Corp and Globex Inc met Initech Ltd.")
+    assert len(masked.items) == 3
+    first, second, third = (item.placeholder for item in masked.items)
+    mangled = f"{first} y {first} se reunieron con {third} ⟦99⟧."
+    restored = restore(mangled, masked)
+    assert [item.original for item in restored.report.missing] == ["Globex Inc"]
+    assert [item.original for item in restored.report.duplicated] == ["Acme Corp"]
+    assert restored.report.unexpected == ("⟦99⟧",)
+    assert second not in restored.text and "⟦" not in restored.text
+    assert restored.text == "Acme Corp y Acme Corp se reunieron con Initech Ltd ."
+
+
+def test_engine_marks_on_placeholders_are_stripped() -> None:
+    """Apertium's unknown-word mark before a placeholder does not survive restoration."""
+    masked = mask("Shares of Siemens Energy rose.", protected_terms=["Siemens Energy"])
+    restored = restore(masked.text.replace("⟦1⟧", "*⟦1⟧"), masked)
+    assert restored.text == "Shares of Siemens Energy rose."
+
+
+def test_html_masks_text_nodes_and_leaves_attributes() -> None:
+    """In HTML only text is masked: a URL inside href stays in the tag, the visible one is masked."""
+    fragment = '<p>Read <a href="https://example.com/a">https://example.com/a</a> by <b>Siemens Energy</b>.</p>'
+    masked = mask(fragment, protected_terms=["Siemens Energy"], html=True)
+    assert masked.text == '<p>Read <a href="https://example.com/a">⟦1⟧</a> by <b>⟦2⟧</b>.</p>'
+    assert restore(masked.text, masked).text == fragment
+
+
+def test_offsets_map_across_restored_placeholders() -> None:
+    """A span after a placeholder moves by the difference between the placeholder and what replaced it."""
+    masked = mask("Siemens Energy grew xyzzy.", protected_terms=["Siemens Energy"])
+    restored = restore(masked.text, masked)
+    position = masked.text.index("xyzzy")
+    assert restored.text[restored.map_offset(position) :].startswith("xyzzy")
+
+
+def test_tags_apertium_moved_inside_a_placeholder_are_put_back_around_it() -> None:
+    """apertium -f html binds an inline tag to the digits of ⟦1⟧; restore moves the tag back around the term."""
+    fragment = '<p>By <a href="/ir">Siemens Energy</a>.</p>'
+    masked = mask(fragment, protected_terms=["Siemens Energy"], html=True)
+    engine_output = '<p>Por ⟦<a href="/ir">1</a>⟧.</p>'
+    restored = restore(engine_output, masked)
+    assert restored.text == '<p>Por <a href="/ir">Siemens Energy</a>.</p>'
+    assert restored.report.ok
