@@ -39,6 +39,14 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number of at least 1: int(0.5) would be 0, and a cap of 0 would silently never send anything."""
+    value = _number(env, name, default)
+    if value != int(value):
+        raise ValueError(f"{name} must be a whole number, got {env.get(name)!r}")
+    return int(value)
+
+
 @dataclass(frozen=True, slots=True)
 class DeliverySettings:
     """How the webhook runners behave; the defaults are the documented contract."""
@@ -46,7 +54,8 @@ class DeliverySettings:
     timeout_seconds: float = 15.0
     concurrency: int = 512  # requests in flight across all endpoints
     per_endpoint_concurrency: int = 8  # so one slow endpoint cannot take every slot
-    lease_seconds: float = 60.0  # longer than the timeout, so a live runner never loses its lease mid-request
+    # Longer than twice the timeout (a slot wait plus the request), so a live runner never loses a lease.
+    lease_seconds: float = 60.0
     disable_after_days: float = 5.0  # an endpoint failing this long is disabled and reported
 
 
@@ -64,11 +73,19 @@ class Settings:
         env = os.environ if env is None else env
         data_dir = Path(env.get("POLYWIRE_DATA_DIR") or "var").resolve()
         database_url = env.get("POLYWIRE_DATABASE_URL") or f"sqlite:///{data_dir / 'polywire.db'}"
+        timeout = _number(env, "POLYWIRE_DELIVERY_TIMEOUT", 15.0)
+        # A claimed copy may wait up to one timeout for its endpoint's slot and then take one more on the wire;
+        # a lease shorter than that would expire under a live runner and the copy would be sent twice.
+        lease = _number(env, "POLYWIRE_DELIVERY_LEASE", max(60.0, 4 * timeout))
+        if lease <= 2 * timeout:
+            raise ValueError(
+                f"POLYWIRE_DELIVERY_LEASE ({lease:g} s) must exceed twice POLYWIRE_DELIVERY_TIMEOUT ({timeout:g} s)"
+            )
         delivery = DeliverySettings(
-            timeout_seconds=_number(env, "POLYWIRE_DELIVERY_TIMEOUT", 15.0),
-            concurrency=int(_number(env, "POLYWIRE_DELIVERY_CONCURRENCY", 512)),
-            per_endpoint_concurrency=int(_number(env, "POLYWIRE_DELIVERY_PER_ENDPOINT", 8)),
-            lease_seconds=_number(env, "POLYWIRE_DELIVERY_LEASE", 60.0),
+            timeout_seconds=timeout,
+            concurrency=_count(env, "POLYWIRE_DELIVERY_CONCURRENCY", 512),
+            per_endpoint_concurrency=_count(env, "POLYWIRE_DELIVERY_PER_ENDPOINT", 8),
+            lease_seconds=lease,
             disable_after_days=_number(env, "POLYWIRE_DISABLE_AFTER_DAYS", 5.0),
         )
         return cls(

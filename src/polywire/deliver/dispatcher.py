@@ -13,21 +13,23 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, func, select
 
 from polywire.clock import utc_now
 from polywire.config import DeliverySettings
 from polywire.deliver.channel import Channel, OutgoingCopy, SendOutcome
 from polywire.deliver.retry import RetryKind, RetryPolicy
 from polywire.deliver.signing import parse_secret
-from polywire.domain.delivery import DeliveryState
+from polywire.domain.delivery import OPEN_STATES, DeliveryState
 from polywire.secretbox import SecretBox
 from polywire.store import outbox
+from polywire.store.tables import deliveries
+from polywire.store.types import UTCDateTime
 
 log = logging.getLogger("polywire.dispatcher")
 T = TypeVar("T")
@@ -35,6 +37,24 @@ T = TypeVar("T")
 _POLL_SECONDS = 1.0  # also catches leases expiring and rows written by other processes
 _FLUSH_SECONDS = 0.02  # attempt results are written in batches this often
 _CLAIM_BATCH = 2000
+
+
+def _next_due(db: Connection, busy_endpoints: Collection[str]) -> datetime | None:
+    """Like ``outbox.next_due``, but leaving out endpoints already at their in-flight cap.
+
+    Their backlog is due yet not ours to send until a slot frees (and a finishing send wakes us then). Counted,
+    it would put "next due" in the past for as long as a slow endpoint has a backlog, and the loop would sleep
+    the whole poll interval straight through another release's embargo instant.
+    """
+    query = select(func.min(deliveries.c.next_attempt_at)).where(
+        deliveries.c.state.in_(OPEN_STATES), deliveries.c.leased_until.is_(None)
+    )
+    if busy_endpoints:
+        query = query.where(deliveries.c.endpoint_id.not_in(sorted(busy_endpoints)))
+    value = db.execute(query).scalar()
+    if value is None:
+        return None
+    return UTCDateTime().process_result_value(value, db.dialect)
 
 
 class Dispatcher:
@@ -61,7 +81,11 @@ class Dispatcher:
         self._wakeup = asyncio.Event()
         self._results: list[tuple[outbox.Claimed, outbox.EndpointTarget, SendOutcome]] = []
         self._results_ready = asyncio.Event()
+        # Copies claimed and not yet finished, per endpoint (waiting for a slot or on the wire).
         self._in_flight: Counter[str] = Counter()
+        # What actually enforces the per-endpoint cap on the wire: ``claim`` may lease up to the cap again for an
+        # endpoint that still has copies in flight, so those wait here for a slot instead of piling on.
+        self._endpoint_slots: dict[str, asyncio.Semaphore] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._global_slots = asyncio.Semaphore(settings.concurrency)
         self._keys: dict[tuple[str, bytes], bytes] = {}
@@ -119,8 +143,9 @@ class Dispatcher:
         while not self._stopping:
             self._wakeup.clear()
             try:
-                claimed = await self._claim_and_send()
-                timeout = await self._time_to_next(claimed)
+                looked_at = utc_now()
+                claimed = await self._claim_and_send(looked_at)
+                timeout = await self._time_to_next(claimed, looked_at)
             except Exception:  # the loop must survive a database hiccup; the poll retries
                 log.exception("dispatcher round failed; retrying")
                 timeout = _POLL_SECONDS
@@ -128,26 +153,33 @@ class Dispatcher:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wakeup.wait(), timeout)
 
-    async def _time_to_next(self, claimed: int) -> float:
+    def _busy_endpoints(self) -> set[str]:
+        cap = self._settings.per_endpoint_concurrency
+        return {endpoint for endpoint, count in self._in_flight.items() if count >= cap}
+
+    async def _time_to_next(self, claimed: int, looked_at: datetime) -> float:
+        """Seconds to sleep before the next round; ``looked_at`` is the instant the round just claimed for."""
         if claimed >= _CLAIM_BATCH:
             return 0.0
-        due = await self._db(outbox.next_due)
+        due = await self._db(_next_due, self._busy_endpoints())
         if due is None:
             return _POLL_SECONDS
-        delay = (due - utc_now()).total_seconds()
-        if delay > 0:
-            return min(delay, _POLL_SECONDS)
-        # Work is due but was not claimable (its endpoint is at its cap, or all slots are busy): a finishing
-        # send wakes us, the poll covers the rest.
+        if due > looked_at:
+            # It was not yet due when the round looked: go again the moment it is. This includes work that fell
+            # due while the round ran, and a timer that fired a hair early (uvloop, which serves polywire under
+            # uvicorn, keeps millisecond timers that can fire up to 1 ms before the instant asked for). Falling
+            # through to the poll below would send an embargoed release up to a whole poll interval late.
+            return max(0.0, min((due - utc_now()).total_seconds(), _POLL_SECONDS))
+        # Work was due when we looked and was still not claimed (every slot is busy): a finishing send wakes us,
+        # the poll covers the rest.
         return 0.0 if claimed else _POLL_SECONDS
 
-    async def _claim_and_send(self) -> int:
+    async def _claim_and_send(self, now: datetime) -> int:
         capacity = self._settings.concurrency * 2 - len(self._tasks)
         if capacity <= 0:
             return 0
         cap = self._settings.per_endpoint_concurrency
-        busy = {endpoint for endpoint, count in self._in_flight.items() if count >= cap}
-        now = utc_now()
+        busy = self._busy_endpoints()
 
         def take(db: Connection) -> tuple[list[outbox.Claimed], dict[str, outbox.EndpointTarget]]:
             outbox.promote_due(db, now=now)
@@ -209,7 +241,13 @@ class Dispatcher:
                     content_type=content_type,
                     signing_keys=self._signing_keys(target, now),
                 )
-                async with self._global_slots:
+                slots = self._endpoint_slots.get(target.id)
+                if slots is None:
+                    slots = self._endpoint_slots[target.id] = asyncio.Semaphore(self._settings.per_endpoint_concurrency)
+                # The endpoint's slot first, then a global one, so a copy waiting for its endpoint holds no global
+                # slot. The wait is short: at most cap - 1 copies queue behind the cap on the wire, each bounded by
+                # the timeout, well inside the lease (config keeps the lease above twice the timeout).
+                async with slots, self._global_slots:
                     outcome = await self._channel.send(copy)
         except Exception as exc:  # a bug here must still end in a recorded attempt, not a lost lease
             log.exception("delivery %s failed unexpectedly", delivery.id)
@@ -218,7 +256,9 @@ class Dispatcher:
         finally:
             self._in_flight[delivery.endpoint_id] -= 1
             if self._in_flight[delivery.endpoint_id] <= 0:
+                # Nobody waits on the endpoint's semaphore any more: every claimed copy counts in _in_flight.
                 del self._in_flight[delivery.endpoint_id]
+                self._endpoint_slots.pop(delivery.endpoint_id, None)
         self._results.append((delivery, target, outcome))
         self._results_ready.set()
 
