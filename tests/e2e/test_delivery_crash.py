@@ -11,7 +11,6 @@ from tests.e2e.test_delivery_support import (
     custom_server,
     embargo_in,
     report,
-    roomy,
     submit,
     subscribe,
     unique_tag,
@@ -23,7 +22,6 @@ from tests.support.receiver import Answer, Received, Receiver
 
 def test_kill9_mid_flight_loses_nothing_and_repeats_keep_their_id(tmp_path: Path, receiver: Receiver) -> None:
     """After kill -9 with copies on the wire and a restart, every delivery ends delivered; repeats keep the id."""
-    roomy(receiver)
     with custom_server(tmp_path / "var") as server:
         tag = unique_tag("crash")
         outlets = {f"/slow-{i}": subscribe(receiver, server, f"/slow-{i}", categories=[tag]) for i in range(20)}

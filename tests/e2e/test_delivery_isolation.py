@@ -10,7 +10,6 @@ from tests.e2e.test_delivery_support import (
     custom_server,
     embargo_in,
     items_by_endpoint,
-    roomy,
     submit,
     subscribe,
     unique_tag,
@@ -24,7 +23,6 @@ from tests.support.server import free_port
 def test_slow_and_dead_endpoints_do_not_delay_the_others(tmp_path: Path, receiver: Receiver) -> None:
     """With one endpoint hanging 10 s per copy (and a backlog past its cap) and one on a closed port, 50 healthy
     endpoints all receive within a second of the instant."""
-    roomy(receiver)
     with custom_server(tmp_path / "var") as server:
         try:
             tag, backlog_tag = unique_tag("isolation"), unique_tag("backlog")

@@ -31,17 +31,6 @@ class Outlet:
     path: str
 
 
-def roomy(receiver: Receiver) -> Receiver:
-    """Give the receiver a listen backlog fit for fan-out tests, and return it.
-
-    tests/support/receiver.py uses socketserver's default backlog of 5: with dozens of simultaneous connects
-    the kernel drops SYNs and the clients retry after 1 s, 3 s, 7 s, which would be measured as polywire's
-    latency. Calling listen() again on the listening socket just raises the backlog.
-    """
-    receiver._server.socket.listen(1024)
-    return receiver
-
-
 def rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 

@@ -27,6 +27,13 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+class _RoomyServer(ThreadingHTTPServer):
+    # A deep accept queue: a fan-out opens dozens of connections at once, and socketserver's default of 5 would
+    # make the receiver, not polywire, the bottleneck.
+    request_queue_size = 1024
+    daemon_threads = True
+
+
 class Receiver:
     """Collects webhooks; ``answers`` maps a path to a function giving the Answer for each request."""
 
@@ -67,8 +74,7 @@ class Receiver:
             def log_message(self, format: str, *args: object) -> None:
                 return None
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = _RoomyServer(("127.0.0.1", 0), Handler)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
