@@ -85,19 +85,28 @@ def _subscribers_import(args: argparse.Namespace, settings: Settings) -> int:
     rejected: list[str] = []
     path = Path(args.file)
     try:
-        handle = sys.stdin if args.file == "-" else path.open(encoding="utf-8")
+        # Read bytes and decode line by line: with a text handle, one line that is not UTF-8 raised
+        # UnicodeDecodeError out of the loop, which rolled back every line imported before it.
+        handle = sys.stdin.buffer if args.file == "-" else path.open("rb")
     except OSError as exc:
         print(f"polywire subscribers import: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
     with handle, engine.begin() as db:
-        for number, line in enumerate(handle, start=1):
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                rejected.append(f"line {number}: line: not valid UTF-8 (byte {exc.start + 1})")
+                continue
             if not line.strip():
                 continue
             try:
                 draft = SubscriberIn.model_validate_json(line)
             except ValidationError as exc:
-                if exc.errors()[0].get("type") == "json_invalid":
-                    rejected.append(f"line {number}: not valid JSON")
+                first = exc.errors()[0]
+                if first.get("type") == "json_invalid":
+                    reason = (first.get("ctx") or {}).get("error", "cannot be parsed")
+                    rejected.append(f"line {number}: line: not valid JSON ({reason})")
                 else:
                     rejected.append(f"line {number}: {_describe(exc)}")
                 continue

@@ -113,7 +113,8 @@ class _ReleaseFields(_Strict):
     summary: Annotated[Text, Field(max_length=5000)] | None = None
     categories: Annotated[list[Category], Field(max_length=50)] | None = None
     regions: Annotated[list[CountryCode], Field(max_length=300)] | None = None
-    urgency: Annotated[int, Field(ge=1, le=9)] | None = None
+    # strict: in lax mode pydantic takes JSON true as 1 and 5.0 as 5; an urgency is a whole number, not a flag.
+    urgency: Annotated[int, Field(ge=1, le=9, strict=True)] | None = None
     byline: Annotated[Text, Field(max_length=500)] | None = None
     credit: Annotated[Text, Field(max_length=500)] | None = None
     dateline: Annotated[Text, Field(max_length=500)] | None = None

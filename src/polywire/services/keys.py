@@ -68,6 +68,14 @@ def authenticate(*, db: Connection, token: str) -> Principal | None:
     ).first()
     if row is None:
         return None
+    if row.role == Role.SUBSCRIBER.value:
+        # A subscriber key speaks for its subscriber only while that subscriber exists: once it is deleted
+        # the key must not go on reading the wire as if nothing had happened.
+        live = db.execute(
+            select(subscribers.c.id).where(subscribers.c.id == row.subscriber_id, subscribers.c.deleted_at.is_(None))
+        ).first()
+        if live is None:
+            return None
     return Principal(
         key_id=row.id,
         name=row.name,

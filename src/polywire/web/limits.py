@@ -56,7 +56,8 @@ class BodySizeLimit:
                     await self._refuse(send)
                     return
         seen = 0
-        started = False
+        started = False  # the app has begun its answer (and we have passed it on)
+        refused = False  # we have sent the 413 ourselves; whatever the app says afterwards is dropped
 
         async def counting_receive() -> Message:
             nonlocal seen
@@ -68,13 +69,22 @@ class BodySizeLimit:
             return message
 
         async def tracking_send(message: Message) -> None:
-            nonlocal started
+            nonlocal started, refused
+            if refused:
+                return
             if message["type"] == "http.response.start":
+                if seen > self.max_bytes:
+                    # The app does not let BodyTooLarge through unchanged: FastAPI turns any exception raised
+                    # while it reads the body into a 400 "There was an error parsing the body". Whatever it
+                    # answers to a body we cut off, the client is owed the 413, so it replaces that answer.
+                    refused = True
+                    await self._refuse(send)
+                    return
                 started = True
             await send(message)
 
         try:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
-            if not started:
+            if not started and not refused:
                 await self._refuse(send)

@@ -6,6 +6,7 @@ A client never sees a 500 for something it sent: validation, decoding and size e
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -34,6 +35,15 @@ def _field_path(loc: tuple[Any, ...]) -> str:
     if parts and parts[0] in ("body", "query", "path", "header"):
         parts = parts[1:] if len(parts) > 1 else parts
     return ".".join(parts)
+
+
+_FIELD_PREFIX = re.compile(r"^([A-Za-z_][A-Za-z0-9_.-]*): ")
+
+
+def _field_of(detail: str) -> str | None:
+    """The field a "field: message" detail names (our own HTTPExceptions are written that way), if any."""
+    match = _FIELD_PREFIX.match(detail)
+    return match.group(1) if match else None
 
 
 def _clean_message(message: str) -> str:
@@ -78,7 +88,16 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return problem(exc.status_code, str(exc.detail))
+        detail = str(exc.detail)
+        field = _field_of(detail)
+        if exc.status_code == 400 and field is None:
+            # FastAPI's own 400 ("There was an error parsing the body") comes from a body it could not read or
+            # decode (nesting too deep for the JSON parser, a broken upload): the body is the field at fault.
+            field = "body"
+            detail = f"body: cannot be parsed ({detail})"
+        if field is None:
+            return problem(exc.status_code, detail)
+        return problem(exc.status_code, detail, field=field)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
