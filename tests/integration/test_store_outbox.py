@@ -298,7 +298,8 @@ def test_a_success_is_recorded_even_if_the_row_was_superseded_meanwhile(migrated
 
 
 def test_release_all_leases_frees_open_rows_only(migrated: Engine) -> None:
-    """release_all_leases clears every lease on open rows (so they are claimable at once) and reports how many."""
+    """release_all_leases clears every lease on open rows (so they are claimable at once) and reports how many,
+    logging each as an interrupted attempt so the report does not hide a copy that may have arrived twice."""
     with migrated.begin() as db:
         (ep,) = add_endpoints(db, 1)
         rel = add_release(db)
@@ -312,10 +313,16 @@ def test_release_all_leases_frees_open_rows_only(migrated: Engine) -> None:
         free = add_delivery(db, release_id=rel, endpoint_id=ep, next_attempt_at=NOW)
     assert {x.id for x in _claim(migrated)} == {free}
     with migrated.begin() as db:
-        assert outbox.release_all_leases(db) == 4  # held + 2 pending + the row just claimed
+        assert outbox.release_all_leases(db, now=NOW) == 4  # held + 2 pending + the row just claimed
     with migrated.connect() as db:
         leases = {d: delivery(db, d).leased_until for d in (held, *pending, free, done)}
+        counted = {d: delivery(db, d).attempts for d in (held, *pending, free, done)}
+        interrupted = db.execute(
+            select(attempts.c.delivery_id, attempts.c.number).where(attempts.c.outcome == outbox.INTERRUPTED)
+        ).all()
     assert leases == {held: None, pending[0]: None, pending[1]: None, free: None, done: LEASE}
+    assert counted == {held: 1, pending[0]: 1, pending[1]: 1, free: 1, done: 0}
+    assert sorted(interrupted) == sorted((d, 1) for d in (held, *pending, free))
     assert {x.id for x in _claim(migrated)} == {*pending, free}
 
 

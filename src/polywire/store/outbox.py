@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, literal_column, or_, select, update
+from sqlalchemy import Connection, and_, func, or_, select, text, update
 
 from polywire.domain.delivery import OPEN_STATES, DeliveryState
-from polywire.store.tables import attempts, deliveries, endpoints, payloads
+from polywire.store.tables import deliveries, endpoints, payloads
 from polywire.store.types import UTCDateTime
 
 
@@ -60,6 +60,11 @@ def promote_due(db: Connection, *, now: datetime) -> int:
     return result.rowcount or 0
 
 
+# How many due rows a claim looks at per row it may take; the surplus lets the per-endpoint cap skip over one
+# endpoint's backlog and still fill the batch from others.
+_CANDIDATES_PER_SLOT = 4
+
+
 def claim(
     db: Connection,
     *,
@@ -80,17 +85,24 @@ def claim(
     )
     if busy_endpoints:
         due = and_(due, deliveries.c.endpoint_id.not_in(sorted(busy_endpoints)))
-    ranked = (
-        select(
-            deliveries.c.id,
-            deliveries.c.next_attempt_at,
-            func.row_number()
-            .over(partition_by=deliveries.c.endpoint_id, order_by=(deliveries.c.next_attempt_at, deliveries.c.id))
-            .label("rank"),
-        )
+    # Rank only a bounded slice of the due rows, read in due order straight off ix_deliveries_due: a claim then
+    # costs in proportion to its batch, not to everything pending (6,500 copies at one embargo instant).
+    # Ties on next_attempt_at are left to the index's order on purpose; sorting them by id would mean reading
+    # every tied row first.
+    window = (
+        select(deliveries.c.id, deliveries.c.endpoint_id, deliveries.c.next_attempt_at)
         .where(due)
+        .order_by(deliveries.c.next_attempt_at)
+        .limit(limit * _CANDIDATES_PER_SLOT)
         .subquery()
     )
+    ranked = select(
+        window.c.id,
+        window.c.next_attempt_at,
+        func.row_number()
+        .over(partition_by=window.c.endpoint_id, order_by=(window.c.next_attempt_at, window.c.id))
+        .label("rank"),
+    ).subquery()
     if db.dialect.name == "postgresql":
         # Several workers may claim at once. Rows another claim has locked are skipped *before* the limit is
         # applied (LockRows sits under Limit), so a concurrent claimer takes the next due rows instead of
@@ -126,14 +138,48 @@ def claim(
     return [Claimed(id=r.id, payload_id=r.payload_id, endpoint_id=r.endpoint_id, attempts=r.attempts) for r in rows]
 
 
-def release_all_leases(db: Connection) -> int:
-    """On start of the only runner of an embedded installation, nobody else can hold a lease."""
-    result = db.execute(
-        update(deliveries)
-        .where(deliveries.c.leased_until.is_not(None), deliveries.c.state.in_(OPEN_STATES))
-        .values(leased_until=None)
+INTERRUPTED = "interrupted"
+
+
+def release_all_leases(db: Connection, *, now: datetime) -> int:
+    """On start of the only runner of an embedded installation, nobody else can hold a lease.
+
+    A lease left behind means the previous run may have sent that copy without living to record the answer.
+    The report must not hide that the receiver may see the copy twice, so each such lease is logged as an
+    interrupted attempt before the copy becomes due again (with the same delivery id, the ``webhook-id``).
+    """
+    leased = db.execute(
+        select(deliveries.c.id, deliveries.c.attempts).where(
+            deliveries.c.leased_until.is_not(None), deliveries.c.state.in_(OPEN_STATES)
+        )
+    ).all()
+    if not leased:
+        return 0
+    stamp = _raw_time(db, now)
+    note = "the runner stopped before this attempt's answer was recorded; the copy may have arrived"
+    db.execute(
+        _LOG_ATTEMPT,
+        [
+            {
+                "delivery_id": row.id,
+                "number": row.attempts + 1,
+                "started_at": stamp,
+                "finished_at": stamp,
+                "status_code": None,
+                "error": note,
+                "outcome": INTERRUPTED,
+            }
+            for row in leased
+        ],
     )
-    return result.rowcount or 0
+    db.execute(
+        text(
+            "UPDATE deliveries SET attempts = attempts + 1, leased_until = NULL, last_error = :note "
+            "WHERE id = :delivery_id"
+        ),
+        [{"delivery_id": row.id, "note": note} for row in leased],
+    )
+    return len(leased)
 
 
 def next_due(db: Connection, *, busy_endpoints: Collection[str] = ()) -> datetime | None:
@@ -152,6 +198,16 @@ def next_due(db: Connection, *, busy_endpoints: Collection[str] = ()) -> datetim
     return UTCDateTime().process_result_value(value, db.dialect)
 
 
+def upcoming(db: Connection, *, until: datetime) -> tuple[set[str], set[str]]:
+    """Payload and endpoint ids of the held copies that fall due by ``until`` (to prepare before an instant)."""
+    rows = db.execute(
+        select(deliveries.c.payload_id, deliveries.c.endpoint_id)
+        .where(deliveries.c.state == DeliveryState.HELD.value, deliveries.c.next_attempt_at <= until)
+        .distinct()
+    ).all()
+    return {r.payload_id for r in rows}, {r.endpoint_id for r in rows}
+
+
 def load_payloads(db: Connection, ids: Iterable[str]) -> dict[str, tuple[str, bytes]]:
     rows = db.execute(
         select(payloads.c.id, payloads.c.content_type, payloads.c.body).where(payloads.c.id.in_(sorted(set(ids))))
@@ -160,7 +216,17 @@ def load_payloads(db: Connection, ids: Iterable[str]) -> dict[str, tuple[str, by
 
 
 def load_targets(db: Connection, ids: Iterable[str]) -> dict[str, EndpointTarget]:
-    rows = db.execute(select(endpoints).where(endpoints.c.id.in_(sorted(set(ids))))).all()
+    rows = db.execute(
+        select(
+            endpoints.c.id,
+            endpoints.c.url,
+            endpoints.c.enabled,
+            endpoints.c.secret_enc,
+            endpoints.c.previous_secret_enc,
+            endpoints.c.previous_secret_until,
+            endpoints.c.failing_since,
+        ).where(endpoints.c.id.in_(sorted(set(ids))))
+    ).all()
     return {
         r.id: EndpointTarget(
             id=r.id,
@@ -175,6 +241,35 @@ def load_targets(db: Connection, ids: Iterable[str]) -> dict[str, EndpointTarget
     }
 
 
+def _raw_time(db: Connection, moment: datetime | None) -> datetime | str | None:
+    """A timestamp in the form the driver stores directly, bypassing per-row type processing.
+
+    The runners write thousands of rows a second; SQLAlchemy's per-parameter processing cost more than SQLite's
+    own work. On SQLite this is the naive-UTC text SQLAlchemy's DateTime stores (so ordering and comparisons
+    with rows written through ``UTCDateTime`` agree); PostgreSQL takes aware datetimes as they are.
+    """
+    if moment is None:
+        return None
+    if db.dialect.name == "sqlite":
+        return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return moment
+
+
+_LOG_ATTEMPT = text(
+    "INSERT INTO attempts (delivery_id, number, started_at, finished_at, status_code, error, outcome) "
+    "VALUES (:delivery_id, :number, :started_at, :finished_at, :status_code, :error, :outcome)"
+)
+
+# A copy that arrived is recorded as delivered whatever happened to its row meanwhile (an honest report); a
+# failure only moves a delivery that is still pending, so a copy superseded or cancelled meanwhile stays so.
+_MOVE_DELIVERY = text(
+    "UPDATE deliveries SET state = :state, attempts = :number, next_attempt_at = :next_at, leased_until = NULL, "
+    "last_status = :status, last_error = :error, last_attempt_at = :finished_at, "
+    "first_attempt_at = COALESCE(first_attempt_at, :started_at), delivered_at = :delivered_at "
+    "WHERE id = :delivery_id AND (state = 'pending' OR :state = 'delivered')"
+)
+
+
 def record_attempts(
     db: Connection,
     records: list[AttemptRecord],
@@ -186,64 +281,26 @@ def record_attempts(
 ) -> None:
     """Write a batch of attempt results: the attempt log, the deliveries' new states, endpoint health."""
     if records:
-        db.execute(
-            insert(attempts),
-            [
+        rows = []
+        for r in records:
+            finished = _raw_time(db, r.finished_at)
+            rows.append(
                 {
                     "delivery_id": r.delivery_id,
                     "number": r.number,
-                    "started_at": r.started_at,
-                    "finished_at": r.finished_at,
+                    "started_at": _raw_time(db, r.started_at),
+                    "finished_at": finished,
                     "status_code": r.status,
+                    "status": r.status,
                     "error": r.error,
                     "outcome": r.state.value,
+                    "state": r.state.value,
+                    "next_at": _raw_time(db, r.next_attempt_at),
+                    "delivered_at": finished if r.state is DeliveryState.DELIVERED else None,
                 }
-                for r in records
-            ],
-        )
-        delivered = DeliveryState.DELIVERED.value
-        statement = (
-            update(deliveries)
-            .where(
-                deliveries.c.id == bindparam("b_id"),
-                # A copy that arrived is recorded as delivered whatever happened meanwhile (honest report);
-                # a failure only moves a delivery that is still ours to move.
-                or_(
-                    deliveries.c.state == DeliveryState.PENDING.value,
-                    bindparam("b_state") == literal_column(f"'{delivered}'"),
-                ),
             )
-            .values(
-                state=bindparam("b_state"),
-                attempts=bindparam("b_number"),
-                next_attempt_at=bindparam("b_next", type_=UTCDateTime()),
-                leased_until=None,
-                last_status=bindparam("b_status"),
-                last_error=bindparam("b_error"),
-                last_attempt_at=bindparam("b_finished", type_=UTCDateTime()),
-                first_attempt_at=func.coalesce(
-                    deliveries.c.first_attempt_at, bindparam("b_started", type_=UTCDateTime())
-                ),
-                delivered_at=bindparam("b_delivered", type_=UTCDateTime()),
-            )
-        )
-        db.execute(
-            statement,
-            [
-                {
-                    "b_id": r.delivery_id,
-                    "b_state": r.state.value,
-                    "b_number": r.number,
-                    "b_next": r.next_attempt_at,
-                    "b_status": r.status,
-                    "b_error": r.error,
-                    "b_finished": r.finished_at,
-                    "b_started": r.started_at,
-                    "b_delivered": r.finished_at if r.state is DeliveryState.DELIVERED else None,
-                }
-                for r in records
-            ],
-        )
+        db.execute(_LOG_ATTEMPT, rows)
+        db.execute(_MOVE_DELIVERY, rows)
     if healthy_endpoints:
         db.execute(
             update(endpoints)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from tests.conftest import missing
-
 from polywire.localize.checks import load_check
 from polywire.localize.checks.base import Finding, Severity, TranslationPair
 from polywire.localize.checks.lexicon import dictionary_for
+from tests.conftest import missing
 
 
 def run(name: str, source: str, target: str, tgt: str = "de", protected: tuple[str, ...] = ()) -> list[Finding]:

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import missing
 
 from polywire.localize.checks.base import TranslationPair
 from polywire.localize.checks.lexicon import dictionary_for
 from polywire.localize.gate import STANDARD, Verdict, assess
+from tests.conftest import missing
 
 LABELLED = Path(__file__).resolve().parents[2] / "data" / "qa" / "labelled.jsonl"
 
