@@ -4,7 +4,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint typecheck bench clean
+.PHONY: install system-deps run test lint typecheck bench clean
+
+# apertium (translation) and hunspell dictionaries (the quality gate) come from the system's packages; the script
+# installs them with apt-get when run as root, is a no-op when they are present, and says what to install otherwise.
+system-deps:
+	bash scripts/install-system-deps.sh
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "polywire needs Python 3.11 or newer"'
@@ -13,7 +18,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: system-deps $(STAMP)
 
 run: install
 	$(BIN)/polywire serve
@@ -32,6 +37,7 @@ typecheck: install
 
 bench: install
 	$(BIN)/python bench/webhook_fanout.py
+	$(BIN)/python bench/qa_gate.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -20,6 +20,8 @@ from pydantic import ValidationError
 from polywire.config import Settings
 from polywire.domain.roles import Role
 from polywire.errors import InvalidInput
+from polywire.localize.commands import add_localize_commands
+from polywire.localize.qa_command import add_qa_command
 from polywire.secretbox import SecretBox
 from polywire.services.inputs import SubscriberIn
 from polywire.services.keys import create_key
@@ -156,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     load = subs.add_parser("import", help="import subscribers from JSON Lines (one per line, as in the API)")
     load.add_argument("file", help="the .jsonl file, or - for standard input")
     load.set_defaults(handler=_subscribers_import)
+
+    add_qa_command(commands)
+    add_localize_commands(commands)
     return parser
 
 

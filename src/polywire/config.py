@@ -5,9 +5,10 @@ Nothing reaches for settings globally: the CLI builds one ``Settings`` and passe
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -60,6 +61,34 @@ class DeliverySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class TranslationSettings:
+    """Which engines translate into which languages, and how to reach the HTTP ones."""
+
+    # Target language (BCP 47 tag, primary subtag, or "*") → engine names, tried in order.
+    routes: dict[str, tuple[str, ...]] = field(default_factory=lambda: {"*": ("apertium",)})
+    apertium_timeout: float = 60.0
+    deepl_api_key: str | None = None
+    deepl_url: str | None = None
+    libretranslate_url: str | None = None
+    libretranslate_api_key: str | None = None
+
+
+def _routes(env: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    raw = env.get("POLYWIRE_ENGINES")
+    if not raw:
+        return {"*": ("apertium",)}
+    try:
+        parsed = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f'POLYWIRE_ENGINES must be JSON such as {{"*": ["apertium"]}}: {exc}') from exc
+    if not isinstance(parsed, dict) or not all(
+        isinstance(k, str) and isinstance(v, list) and all(isinstance(n, str) for n in v) for k, v in parsed.items()
+    ):
+        raise ValueError("POLYWIRE_ENGINES must map target languages to lists of engine names")
+    return {target: tuple(names) for target, names in parsed.items()}
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     data_dir: Path
     database_url: str
@@ -67,6 +96,7 @@ class Settings:
     secret_key: str | None = None
     max_body_bytes: int = 1024 * 1024
     delivery: DeliverySettings = DeliverySettings()
+    translation: TranslationSettings = field(default_factory=TranslationSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -88,7 +118,16 @@ class Settings:
             lease_seconds=lease,
             disable_after_days=_number(env, "POLYWIRE_DISABLE_AFTER_DAYS", 5.0),
         )
+        translation = TranslationSettings(
+            routes=_routes(env),
+            apertium_timeout=_number(env, "POLYWIRE_APERTIUM_TIMEOUT", 60.0),
+            deepl_api_key=env.get("POLYWIRE_DEEPL_API_KEY") or None,
+            deepl_url=env.get("POLYWIRE_DEEPL_URL") or None,
+            libretranslate_url=env.get("POLYWIRE_LIBRETRANSLATE_URL") or None,
+            libretranslate_api_key=env.get("POLYWIRE_LIBRETRANSLATE_API_KEY") or None,
+        )
         return cls(
+            translation=translation,
             data_dir=data_dir,
             database_url=database_url,
             allow_private_endpoints=_flag(env, "POLYWIRE_ALLOW_PRIVATE_ENDPOINTS", False),

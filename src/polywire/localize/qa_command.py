@@ -68,15 +68,3 @@ def run_qa(args: argparse.Namespace, settings: object = None) -> int:
     assessment = assess(pair, PRESETS[args.policy])
     print(json.dumps(assessment.as_json(), ensure_ascii=False))
     return EXIT_HELD if assessment.verdict is Verdict.HOLD else EXIT_OUT
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run ``qa`` on its own (``python -m polywire.localize.qa_command``), until the CLI registers it."""
-    parser = argparse.ArgumentParser(prog="polywire")
-    add_qa_command(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["qa", *(sys.argv[1:] if argv is None else argv)])
-    return run_qa(args)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

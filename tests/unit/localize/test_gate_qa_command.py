@@ -11,7 +11,7 @@ from pathlib import Path
 def qa(tmp_path: Path, source: str, target: str, *extra: str) -> subprocess.CompletedProcess[str]:
     (tmp_path / "source.txt").write_text(source, encoding="utf-8")
     (tmp_path / "target.txt").write_text(target, encoding="utf-8")
-    command = [sys.executable, "-m", "polywire.localize.qa_command", "--src", "en", "--tgt", "de", *extra]
+    command = [sys.executable, "-m", "polywire.cli", "qa", "--src", "en", "--tgt", "de", *extra]
     return subprocess.run(
         [*command, str(tmp_path / "source.txt"), str(tmp_path / "target.txt")],
         capture_output=True,
@@ -43,7 +43,7 @@ def test_a_broken_translation_prints_hold_findings_and_exits_three(tmp_path: Pat
 def test_a_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     """An unreadable input exits with status 2 and a message on stderr."""
     done = subprocess.run(
-        [sys.executable, "-m", "polywire.localize.qa_command", "--src", "en", "--tgt", "de", "/nonexistent", "-"],
+        [sys.executable, "-m", "polywire.cli", "qa", "--src", "en", "--tgt", "de", "/nonexistent", "-"],
         capture_output=True,
         text=True,
         timeout=60,
