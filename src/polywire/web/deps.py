@@ -16,6 +16,7 @@ from polywire.domain.roles import Principal, Role
 from polywire.errors import Forbidden
 from polywire.services.keys import authenticate
 from polywire.services.subscribers import EndpointPolicy
+from polywire.store.db import read_only
 
 
 class Waker(Protocol):
@@ -36,6 +37,11 @@ class Runtime:
         with self.engine.begin() as connection:
             yield connection
 
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        with read_only(self.engine) as connection:
+            yield connection
+
     def wake_dispatcher(self) -> None:
         if self.dispatcher is not None:
             self.dispatcher.wake()
@@ -53,7 +59,7 @@ def current_principal(runtime: RuntimeDep, authorization: Annotated[str | None, 
     if not authorization or not authorization.lower().startswith("bearer "):
         raise HTTPException(401, "authorization: a Bearer API key is required")
     token = authorization[7:].strip()
-    with runtime.engine.connect() as connection:
+    with runtime.reading() as connection:
         principal = authenticate(db=connection, token=token)
     if principal is None:
         raise HTTPException(401, "authorization: unknown or revoked API key")

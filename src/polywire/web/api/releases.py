@@ -39,13 +39,13 @@ def submit_release(
 def list_releases(
     runtime: RuntimeDep, principal: CurrentPrincipal, limit: Annotated[int, Query(ge=1, le=500)] = 50
 ) -> dict[str, Any]:
-    with runtime.transaction() as db:
+    with runtime.reading() as db:
         return service.list_releases(db=db, principal=principal, limit=limit)
 
 
 @router.get("/{release_id}")
 def get_release(release_id: str, runtime: RuntimeDep, principal: CurrentPrincipal) -> dict[str, Any]:
-    with runtime.transaction() as db:
+    with runtime.reading() as db:
         return service.get_release(db=db, principal=principal, release_id=release_id)
 
 
@@ -76,5 +76,5 @@ def withdraw_release(
 @router.get("/{release_id}/deliveries")
 def deliveries(release_id: str, runtime: RuntimeDep, principal: CurrentPrincipal) -> dict[str, Any]:
     """Per endpoint and version: state, attempts, last status or error, timestamps; with a summary."""
-    with runtime.transaction() as db:
+    with runtime.reading() as db:
         return delivery_report(db=db, principal=principal, release_id=release_id)

@@ -31,7 +31,7 @@ def list_subscribers(
     after: str | None = None,
 ) -> dict[str, Any]:
     require(principal, Role.ADMIN)
-    with runtime.transaction() as db:
+    with runtime.reading() as db:
         return service.list_subscribers(db=db, limit=limit, after=after)
 
 
@@ -46,7 +46,7 @@ def _may_see(principal: Any, subscriber_id: str) -> None:
 @router.get("/{subscriber_id}")
 def get_subscriber(subscriber_id: str, runtime: RuntimeDep, principal: CurrentPrincipal) -> dict[str, Any]:
     _may_see(principal, subscriber_id)
-    with runtime.transaction() as db:
+    with runtime.reading() as db:
         return service.get_subscriber(db=db, subscriber_id=subscriber_id)
 
 
