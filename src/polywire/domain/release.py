@@ -6,9 +6,10 @@ A release is identified by a stable ``uri``; every correction creates a new numb
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class ReleaseStatus(StrEnum):
@@ -65,6 +66,19 @@ class ReleaseContent:
     credit: str | None = None
     dateline: str | None = None
     disclaimer: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain JSON values (lists for tuples), as stored and shown."""
+        return {
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in ((f.name, getattr(self, f.name)) for f in fields(self))
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ReleaseContent:
+        known = {f.name for f in fields(cls)}
+        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items() if k in known}
+        return cls(**values)
 
     def corrected(self, changes: dict[str, object]) -> ReleaseContent:
         """A copy with the given correctable fields replaced."""

@@ -38,38 +38,6 @@ from polywire.store.tables import deliveries, release_versions, releases
 DueNotifier = Callable[[datetime], None]
 
 
-def _content_from_row(data: dict[str, Any]) -> ReleaseContent:
-    return ReleaseContent(
-        headline=data["headline"],
-        body_html=data["body_html"],
-        language=data["language"],
-        summary=data.get("summary"),
-        categories=tuple(data.get("categories") or ()),
-        regions=tuple(data.get("regions") or ()),
-        urgency=data.get("urgency"),
-        byline=data.get("byline"),
-        credit=data.get("credit"),
-        dateline=data.get("dateline"),
-        disclaimer=data.get("disclaimer"),
-    )
-
-
-def _content_to_row(content: ReleaseContent) -> dict[str, Any]:
-    return {
-        "headline": content.headline,
-        "body_html": content.body_html,
-        "language": content.language,
-        "summary": content.summary,
-        "categories": list(content.categories),
-        "regions": list(content.regions),
-        "urgency": content.urgency,
-        "byline": content.byline,
-        "credit": content.credit,
-        "dateline": content.dateline,
-        "disclaimer": content.disclaimer,
-    }
-
-
 def _request_hash(draft: ReleaseIn) -> str:
     canonical = json.dumps(draft.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -203,7 +171,7 @@ def _insert_version(
         insert(release_versions).values(
             release_id=release_id,
             version=number,
-            content=_content_to_row(content),
+            content=content.to_dict(),
             pubstatus=pubstatus.value,
             event=event.value,
             ednote=ednote,
@@ -233,7 +201,7 @@ def _current_content(db: Connection, release_id: str, version: int) -> tuple[Rel
             release_versions.c.release_id == release_id, release_versions.c.version == version
         )
     ).one()
-    return _content_from_row(row.content), row.ednote
+    return ReleaseContent.from_dict(row.content), row.ednote
 
 
 def _previous_recipients(db: Connection, release_id: str, now: datetime) -> set[str]:
@@ -353,17 +321,7 @@ def _view(row: Any, content: ReleaseContent, ednote: str | None) -> dict[str, An
         "version": row.current_version,
         "status": _public_status(row, utc_now()),
         "organization": row.organization,
-        "language": content.language,
-        "headline": content.headline,
-        "body_html": content.body_html,
-        "summary": content.summary,
-        "categories": list(content.categories),
-        "regions": list(content.regions),
-        "urgency": content.urgency,
-        "byline": content.byline,
-        "credit": content.credit,
-        "dateline": content.dateline,
-        "disclaimer": content.disclaimer,
+        **content.to_dict(),
         "embargo_until": rfc3339(row.embargo_until) if row.embargo_until else None,
         "ednote": ednote,
         "firstcreated": rfc3339(row.first_created),
