@@ -438,8 +438,12 @@ def run_baseline(receiver: ReceiverHandle, count: int, body_size: int, concurren
 class Polywire:
     """`polywire serve` on a fresh data directory, driven over HTTP and its CLI like an operator would."""
 
-    def __init__(self, data_dir: Path, *, concurrency: int, extra_env: dict[str, str], trace: bool = False) -> None:
+    def __init__(
+        self, data_dir: Path, *, concurrency: int, extra_env: dict[str, str], trace: bool = False, workers: int = 0
+    ) -> None:
         self.data_dir = data_dir
+        self.worker_count = workers
+        self.workers: list[subprocess.Popen[bytes]] = []
         self.trace_path = data_dir / "outbox-trace.jsonl" if trace else None
         self.port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("POLYWIRE_")}
@@ -492,17 +496,36 @@ class Polywire:
                 raise RuntimeError(f"polywire serve exited early:\n{self.log_path.read_text()}")
             with contextlib.suppress(httpx.TransportError):
                 if self.http.get("/healthz", timeout=2).status_code == 200:
+                    self._start_workers()
                     return
             time.sleep(0.05)
         raise TimeoutError(f"polywire serve did not become ready in {timeout:.0f} s:\n{self.log_path.read_text()}")
 
+    def _start_workers(self) -> None:
+        """Extra `polywire worker` processes sharing the outbox with the server's own runners."""
+        with self.log_path.open("ab") as log:
+            for _ in range(self.worker_count):
+                self.workers.append(
+                    _spawn([sys.executable, "-m", "polywire.cli", "worker"], env=self.env, stdout=log, stderr=log)
+                )
+        # A worker is ready once it has migrated and started its loop; a second is plenty before any embargo.
+        if self.workers:
+            time.sleep(1.0)
+
+    def _stop_workers(self) -> None:
+        for worker in self.workers:
+            _stop(worker)
+        self.workers = []
+
     def restart(self, timeout: float) -> None:
+        self._stop_workers()
         if self.process is not None:
             _stop(self.process)
             self.process = None
         self.start(timeout=timeout)
 
     def stop(self) -> None:
+        self._stop_workers()
         if self.process is not None:
             _stop(self.process)
             self.process = None
@@ -720,6 +743,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary data directory")
     parser.add_argument("--warm", action="store_true", help="keep one server across runs instead of restarting it")
     parser.add_argument(
+        "--workers", type=int, default=0, help="extra `polywire worker` processes beside the server (default 0)"
+    )
+    parser.add_argument(
         "--env", action="append", default=[], metavar="NAME=VALUE", help="extra POLYWIRE_* setting for the server"
     )
     args = parser.parse_args(argv)
@@ -733,7 +759,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         receiver = ReceiverHandle()
         print(f"receiver on 127.0.0.1:{receiver.port} ({receiver.loop}); {os.cpu_count()} CPUs; data in {data_dir}")
-        polywire = Polywire(data_dir, concurrency=args.concurrency, extra_env=extra_env, trace=args.trace_outbox)
+        polywire = Polywire(
+            data_dir, concurrency=args.concurrency, extra_env=extra_env, trace=args.trace_outbox, workers=args.workers
+        )
         admin_key = polywire.create_key("admin", "bench")
         publisher_key = polywire.create_key("publisher", "bench-press", "--org", "Bench")
         del admin_key  # created like an operator would; the benchmark only needs the publisher

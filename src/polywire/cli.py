@@ -40,6 +40,45 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    """A delivery runner without the API: more of them share the outbox through leases."""
+    import asyncio
+    import signal
+
+    from polywire.deliver.dispatcher import Dispatcher
+    from polywire.deliver.webhook import WebhookChannel
+
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    box = SecretBox.from_settings(secret_key=settings.secret_key, data_dir=settings.data_dir)
+
+    async def run() -> None:
+        channel = WebhookChannel(
+            allow_private=settings.allow_private_endpoints,
+            timeout_seconds=settings.delivery.timeout_seconds,
+            concurrency=settings.delivery.concurrency,
+        )
+        # Not embedded: other runners may hold leases, so none are released on start; expired ones come back.
+        dispatcher = Dispatcher(engine=engine, box=box, channel=channel, settings=settings.delivery, embedded=False)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await dispatcher.start()
+        print("polywire worker delivering", flush=True)
+        await stop.wait()
+        await dispatcher.stop()
+
+    try:
+        import uvloop
+
+        uvloop.run(run())
+    except ImportError:
+        asyncio.run(run())
+    engine.dispose()
+    return 0
+
+
 def _safe_url(settings: Settings) -> str:
     from sqlalchemy.engine import make_url
 
@@ -143,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     serve.set_defaults(handler=_serve)
+
+    worker = commands.add_parser("worker", help="run delivery runners only (more processes share the outbox)")
+    worker.set_defaults(handler=_worker)
 
     keys = commands.add_parser("keys", help="manage API keys").add_subparsers(dest="keys_command", required=True)
     create = keys.add_parser("create", help="create an API key; it is printed once, alone on the last line")
