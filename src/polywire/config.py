@@ -71,6 +71,38 @@ class TranslationSettings:
     deepl_url: str | None = None
     libretranslate_url: str | None = None
     libretranslate_api_key: str | None = None
+    # The neural engine: pair ("en-de", or "*" for a multilingual model) → {"repo", "revision", "layout",
+    # "format"} or {"path"}, on top of the built-in OPUS-MT table; where downloaded models are kept; the hub
+    # (None: downloads off, only cached models are used); CTranslate2 threads (intra 0: CTranslate2's default).
+    neural_models: dict[str, dict[str, str]] = field(default_factory=dict)
+    model_cache: Path | None = None
+    model_hub_url: str | None = "https://huggingface.co"
+    neural_inter_threads: int = 1
+    neural_intra_threads: int = 0
+
+
+def _neural_models(env: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    raw = env.get("POLYWIRE_NEURAL_MODELS")
+    if not raw:
+        return {}
+    try:
+        parsed = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f'POLYWIRE_NEURAL_MODELS must be JSON such as {{"en-de": "OWNER/REPO"}}: {exc}') from exc
+    if not isinstance(parsed, dict):
+        raise ValueError("POLYWIRE_NEURAL_MODELS must map pairs to repositories or objects")
+    models: dict[str, dict[str, str]] = {}
+    for pair, entry in parsed.items():
+        # A bare string is a hub repository; an object may add revision, layout, format, or name a local path.
+        if isinstance(entry, str):
+            entry = {"repo": entry}
+        if not isinstance(entry, dict) or not all(isinstance(v, str) for v in entry.values()):
+            raise ValueError(f"POLYWIRE_NEURAL_MODELS[{pair!r}] must be a repository name or an object of strings")
+        unknown = set(entry) - {"repo", "revision", "layout", "format", "path"}
+        if unknown:
+            raise ValueError(f"POLYWIRE_NEURAL_MODELS[{pair!r}] has unknown keys {sorted(unknown)}")
+        models[str(pair)] = dict(entry)
+    return models
 
 
 def _routes(env: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
@@ -125,6 +157,14 @@ class Settings:
             deepl_url=env.get("POLYWIRE_DEEPL_URL") or None,
             libretranslate_url=env.get("POLYWIRE_LIBRETRANSLATE_URL") or None,
             libretranslate_api_key=env.get("POLYWIRE_LIBRETRANSLATE_API_KEY") or None,
+            neural_models=_neural_models(env),
+            model_cache=Path(env.get("POLYWIRE_MODEL_CACHE") or data_dir / "models").resolve(),
+            # Unset: the public hub; set but empty (or "off"): no downloads at all.
+            model_hub_url=env.get("POLYWIRE_MODEL_HUB_URL", "https://huggingface.co").strip() or None,
+            neural_inter_threads=_count(env, "POLYWIRE_NEURAL_INTER_THREADS", 1),
+            neural_intra_threads=_count(env, "POLYWIRE_NEURAL_INTRA_THREADS", 1)
+            if env.get("POLYWIRE_NEURAL_INTRA_THREADS")
+            else 0,
         )
         return cls(
             translation=translation,
