@@ -8,9 +8,11 @@ the gate (``polywire.localize.gate``) turns findings into a verdict under a publ
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol, TypeVar, cast
 
 from polywire.localize.segment import Sentence, primary_language, split_sentences
 
@@ -29,6 +31,7 @@ class Severity(StrEnum):
 
 
 _RANKS = {Severity.INFO: 0, Severity.WARN: 1, Severity.HOLD: 2}
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +61,9 @@ class TranslationPair:
 
     ``protected_terms`` are the names and terms the publisher or the masking step protected; ``unknown_spans``
     are target spans the engine reported it did not know. Build one with :meth:`build`, which segments both
-    texts so that no check splits sentences on its own.
+    texts so that no check splits sentences on its own. What several checks derive from the texts (their words,
+    the speller's verdict on the target's words, the source's names) is computed once per pair, on first use,
+    through :meth:`derived`, and shared.
     """
 
     source: str
@@ -69,6 +74,8 @@ class TranslationPair:
     target_sentences: tuple[Sentence, ...]
     protected_terms: tuple[str, ...] = ()
     unknown_spans: tuple[tuple[int, int], ...] = field(default=())
+    # Values derived from the (immutable) texts, by name; filled by `derived`, not part of the pair's identity.
+    _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     @classmethod
     def build(
@@ -102,6 +109,35 @@ class TranslationPair:
     def target_primary(self) -> str:
         """The target's primary language subtag (``de``, ``zh``)."""
         return primary_language(self.target_lang)
+
+    def derived(self, key: str, compute: Callable[[], _T]) -> _T:
+        """``compute()``, run once per pair and ``key``: checks share what they derive from the same texts."""
+        try:
+            return cast(_T, self._derived[key])
+        except KeyError:
+            value = self._derived[key] = compute()
+            return value
+
+    def sentence_words(self, sentence: Sentence, *, target: bool = True) -> list[Token]:
+        """The words of one of the pair's sentences, as `words(sentence.text)` would give them but with spans into
+        the whole text, taken from the words of the whole text (links and words never cross a sentence end)."""
+        tokens = self.target_words if target else self.source_words
+        starts = self.derived(
+            "target_word_starts" if target else "source_word_starts", lambda: [t.start for t in tokens]
+        )
+        first = bisect_left(starts, sentence.start)
+        last = bisect_left(starts, sentence.end, first)
+        return list(tokens[first:last])
+
+    @property
+    def source_words(self) -> tuple[Token, ...]:
+        """The words of the source (see `words`), tokenised once per pair."""
+        return self.derived("source_words", lambda: tuple(words(self.source)))
+
+    @property
+    def target_words(self) -> tuple[Token, ...]:
+        """The words of the target (see `words`), tokenised once per pair."""
+        return self.derived("target_words", lambda: tuple(words(self.target)))
 
 
 class Check(Protocol):
@@ -140,12 +176,19 @@ LINK = re.compile(
 def words(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """The words of ``text[start:end]`` outside URLs and e-mail addresses, with spans into ``text``."""
     stop = len(text) if end is None else end
-    links = [(m.start(), m.end()) for m in LINK.finditer(text)]
-    return [
-        Token(m.group(0), m.start(), m.end())
-        for m in WORD.finditer(text, start, stop)
-        if not any(a <= m.start() < b for a, b in links)
-    ]
+    link_starts: list[int] = []
+    link_ends: list[int] = []
+    for link in LINK.finditer(text):
+        link_starts.append(link.start())
+        link_ends.append(link.end())
+    found = []
+    for m in WORD.finditer(text, start, stop):
+        # Links do not overlap and come in order: only the last one starting at or before the word can hold it.
+        i = bisect_right(link_starts, m.start()) - 1
+        if i >= 0 and m.start() < link_ends[i]:
+            continue
+        found.append(Token(m.group(0), m.start(), m.end()))
+    return found
 
 
 def whole_target(pair: TranslationPair) -> tuple[int, int]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from polywire.localize.checks.base import Finding, Severity, Token, TranslationPair, quote, words
+from polywire.localize.checks.base import Finding, Severity, Token, TranslationPair, quote
 from polywire.localize.checks.lexicon import dictionary_for, misspelt
 from polywire.localize.segment import is_abbreviation
 
@@ -28,12 +28,12 @@ _INFLECTION = 3
 
 def countable_words(pair: TranslationPair) -> list[Token]:
     """Target words a dictionary can be expected to know: not source names, acronyms or single letters."""
-    source_words = {t.text.casefold() for t in words(pair.source)}
-    names = {t.text for t in words(pair.source) if t.text[:1].isupper() and len(t.text) >= 3}
+    source_words = {t.text.casefold() for t in pair.source_words}
+    names = {t.text for t in pair.source_words if t.text[:1].isupper() and len(t.text) >= 3}
     counted = []
     language = pair.target_primary
     sentence_starts = {s.start for s in pair.target_sentences}
-    for token in words(pair.target):
+    for token in pair.target_words:
         text = token.text
         if len(text) < 2 or text.isupper() or text.casefold() in source_words:
             continue

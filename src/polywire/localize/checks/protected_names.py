@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from polywire.localize.checks.base import Finding, Severity, Token, TranslationPair, whole_target, words
+from polywire.localize.checks.base import Finding, Severity, Token, TranslationPair, whole_target
 from polywire.localize.checks.lexicon import zipf
 from polywire.localize.checks.vocabulary import source_names, source_vocabulary, target_misspelt
 
@@ -37,7 +37,7 @@ class ProtectedNamesCheck:
         if not names:
             return []
         vocabulary = source_vocabulary(pair)
-        tokens = words(pair.target)
+        tokens = list(pair.target_words)
         findings: list[Finding] = []
         fused_names: set[str] = set()
         rejected = target_misspelt(pair)

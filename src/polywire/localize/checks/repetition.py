@@ -39,8 +39,11 @@ class RepetitionCheck:
         while i < len(tokens):
             found = False
             for size in range(1, _MAX_PHRASE + 1):
+                if i + size > len(tokens):
+                    break
                 phrase = tokens[i : i + size]
-                if len(phrase) < size or not self._worth_counting(phrase):
+                # Whether the phrase repeats at all is cheaper to ask first, and most phrases do not.
+                if tokens[i + size : i + 2 * size] != phrase or not self._worth_counting(phrase):
                     continue
                 repeats = 1
                 while tokens[i + repeats * size : i + (repeats + 1) * size] == phrase:

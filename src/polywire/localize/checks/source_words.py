@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from polywire.localize.checks.base import Finding, Severity, Token, TranslationPair, words
+from polywire.localize.checks.base import Finding, Severity, Token, TranslationPair
 from polywire.localize.checks.lexicon import zipf
 from polywire.localize.checks.vocabulary import is_target_word, source_vocabulary, target_misspelt
 
@@ -38,7 +38,7 @@ class SourceWordsCheck:
         vocabulary = source_vocabulary(pair)
         rejected = target_misspelt(pair)
         findings: list[Finding] = []
-        for token in words(pair.target):
+        for token in pair.target_words:
             finding = self._left_over(token, pair, vocabulary, rejected)
             if finding is None and len(token.text) >= _MIN_GLUED:
                 finding = self._glued(token, pair, vocabulary, rejected)

@@ -1,7 +1,8 @@
 """What the word-level checks share about a pair: the source's ordinary words, its names, the target's speller.
 
 Kept apart from the checks so that ``source_words``, ``protected_names`` and ``oov_rate`` agree on what a name is
-and ask hunspell about the same batch of target words (one process per translation, cached in ``lexicon``).
+and ask hunspell about the same batch of target words (one round trip per translation, see ``lexicon``). What they
+derive from a pair is computed once per pair (`TranslationPair.derived`), however many checks ask.
 This module is a helper, not a check: it has no ``check`` and cannot be named in a chain.
 """
 
@@ -39,7 +40,9 @@ _CALENDAR = frozenset(
 
 def source_vocabulary(pair: TranslationPair) -> frozenset[str]:
     """Casefolded source words that occur in lowercase somewhere: ordinary words, not names."""
-    return frozenset(t.text.casefold() for t in words(pair.source) if t.text[:1].islower())
+    return pair.derived(
+        "source_vocabulary", lambda: frozenset(t.text.casefold() for t in pair.source_words if t.text[:1].islower())
+    )
 
 
 def source_names(pair: TranslationPair) -> frozenset[str]:
@@ -48,10 +51,14 @@ def source_names(pair: TranslationPair) -> frozenset[str]:
     A capitalised word after the first word of a sentence is a name in the languages we translate from (German
     nouns excepted, which is why a word the source also writes in lowercase is not a name).
     """
+    return pair.derived("source_names", lambda: _source_names(pair))
+
+
+def _source_names(pair: TranslationPair) -> frozenset[str]:
     ordinary = source_vocabulary(pair)
     names: set[str] = set()
     for sentence in pair.source_sentences:
-        for index, token in enumerate(words(sentence.text)):
+        for index, token in enumerate(pair.sentence_words(sentence, target=False)):
             text = token.text
             if index == 0 or not text[:1].isupper() or len(text) < 3:
                 continue
@@ -67,7 +74,7 @@ def target_misspelt(pair: TranslationPair) -> frozenset[str] | None:
     """Target words the target's hunspell dictionary rejects (one batch per pair); None without a dictionary."""
     if dictionary_for(pair.target_lang) is None:
         return None
-    return misspelt(pair.target_lang, frozenset(t.text for t in words(pair.target)))
+    return pair.derived("target_misspelt", lambda: misspelt(pair.target_lang, _checked(pair)))
 
 
 def is_target_word(word: str, pair: TranslationPair, rejected: frozenset[str] | None, floor: float = 3.0) -> bool:
@@ -80,4 +87,4 @@ def is_target_word(word: str, pair: TranslationPair, rejected: frozenset[str] | 
 
 
 def _checked(pair: TranslationPair) -> frozenset[str]:
-    return frozenset(t.text for t in words(pair.target))
+    return pair.derived("target_word_set", lambda: frozenset(t.text for t in pair.target_words))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from polywire.localize.checks.base import Finding, Severity, TranslationPair, quote, words
+from polywire.localize.checks.base import Finding, Severity, TranslationPair, quote
 from polywire.localize.checks.langid import identify, language_class
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]")
@@ -30,11 +30,11 @@ class WrongLanguageCheck:
 
     def run(self, pair: TranslationPair) -> list[Finding]:
         expected = language_class(pair.target_primary)
-        names = {t.text for t in words(pair.source) if t.text[:1].isupper()}
+        names = {t.text for t in pair.source_words if t.text[:1].isupper()}
         extra = frozenset({pair.source_primary, pair.target_primary})
         findings: list[Finding] = []
         for sentence in pair.target_sentences:
-            content = [t.text for t in words(sentence.text) if t.text not in names]
+            content = [t.text for t in pair.sentence_words(sentence) if t.text not in names]
             size = len(content)
             if expected in _CJK_LANGUAGES:
                 # Chinese has no spaces: count characters, and treat a sentence without any CJK as foreign.
