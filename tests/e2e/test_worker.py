@@ -29,9 +29,13 @@ def workers(server: PolywireServer) -> Iterator[list[subprocess.Popen[bytes]]]:
                     [sys.executable, "-m", "polywire.cli", "worker"], env=server.env, stdout=out, stderr=out
                 )
             )
-    time.sleep(1.5)  # migrated and looping
-    for process in started:
-        assert process.poll() is None, log.read_text()
+    # Ready means migrated, signal handlers installed and looping: each worker says so once.
+    deadline = time.monotonic() + 30
+    while log.read_text().count("polywire worker delivering") < len(started):
+        for process in started:
+            assert process.poll() is None, log.read_text()
+        assert time.monotonic() < deadline, f"workers did not become ready:\n{log.read_text()}"
+        time.sleep(0.05)
     yield started
     for process in started:
         if process.poll() is None:
