@@ -103,6 +103,9 @@ BAD_RELEASES: list[tuple[str, dict[str, Any], str]] = [
     ("urgency 10", release(urgency=10), "urgency"),
     ("urgency true", release(urgency=True), "urgency"),
     ("body only unsafe markup", release(body_html="<script>alert(1)</script>"), "body_html"),
+    ("target language 'spanish'", release(target_languages=["spanish"]), "target_languages.0"),
+    ("target languages not a list", release(target_languages="es"), "target_languages"),
+    ("blank protected term", release(protected_terms=["Acme", " "]), "protected_terms.1"),
 ]
 
 

@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from polywire.domain.release import EventType, PubStatus, ReleaseContent
+from polywire.domain.release import EventType, PubStatus, ReleaseContent, translation_uri
 from polywire.formats.ninjs import ninjs_item, webhook_body
 
 STANDARDS = Path(__file__).resolve().parents[2].parent / "shared" / "standards"
@@ -420,3 +420,28 @@ def test_validator_is_not_vacuous(validator: Draft202012Validator) -> None:
         "places": [{"literal": "DE", "geojson": {"type": "Point", "coordinates": [13, 52]}}],
     }
     assert validator.is_valid(with_geojson)
+
+
+def test_a_translation_links_its_original_and_validates(validator: Draft202012Validator) -> None:
+    """A translation is an item of its own (uri ``<original>/<lang>``) whose altids name the original's uri and
+    language; it still validates against the official schema."""
+    original_uri = "urn:polywire:release:rel_01ABC"
+    item = ninjs_item(
+        uri=translation_uri(original_uri, "es"),
+        version=1,
+        content=ReleaseContent(
+            headline="Acme abre una planta", body_html="<p>Acme abre una planta.</p>", language="es"
+        ),
+        pubstatus=PubStatus.USABLE,
+        first_created=FIRST,
+        version_created=FIRST,
+        embargo_until=None,
+        translation_of=(original_uri, "en"),
+    )
+    _assert_valid(validator, item)
+    assert item["uri"] == "urn:polywire:release:rel_01ABC/es"
+    assert item["language"] == "es"
+    assert item["altids"] == [
+        {"role": "original", "value": original_uri},
+        {"role": "original-language", "value": "en"},
+    ]

@@ -16,3 +16,31 @@ def language_matches(wanted: str, offered: str) -> bool:
     want, have = _subtags(wanted), _subtags(offered)
     shorter = min(len(want), len(have))
     return want[:shorter] == have[:shorter]
+
+
+# What a subscriber's language preferences say about one version's copies: send one language, wait for a held
+# one, or not a reader of this release at all.
+WAIT = "wait"
+
+
+def preferred_copy(
+    wanted: tuple[str, ...], *, original: str, ready: tuple[str, ...], held: tuple[str, ...]
+) -> str | None:
+    """The language of the copy a subscriber reading ``wanted`` (most preferred first) gets now.
+
+    ``ready`` are the translations that may go out (the original always may); ``held`` those waiting for a
+    person. A subscriber without preferences gets the original. When nothing it reads is ready but a held
+    translation would do, the answer is ``WAIT``: the copy goes once that translation is approved. ``None``
+    means the subscriber reads none of the release's languages.
+    """
+    if not wanted:
+        return original
+    for language in wanted:
+        if language_matches(language, original):
+            return original
+        for candidate in ready:
+            if language_matches(language, candidate):
+                return candidate
+    if any(language_matches(language, candidate) for language in wanted for candidate in held):
+        return WAIT
+    return None

@@ -130,3 +130,8 @@ class Release:
 def release_uri(release_id: str) -> str:
     """The stable IRI that names a release in every format and every version."""
     return f"urn:polywire:release:{release_id}"
+
+
+def translation_uri(original_uri: str, language: str) -> str:
+    """The IRI of one translation of a release: the original's, then the language tag (stable across versions)."""
+    return f"{original_uri}/{language}"

@@ -32,6 +32,8 @@ content.credit         ``copyrightholder``
 content.disclaimer     ``usageterms``
 ednote                 ``ednote``
 organization           ``infosources`` = [{name}]
+translation_of         ``altids`` = [{role "original", value <original uri>},
+                       {role "original-language", value <original BCP 47 tag>}] (translations only)
 (constant)             ``standard`` = {name "ninjs", version "2.2", schema <the schema's $id>}
 =====================  ==============================================================================
 
@@ -44,6 +46,13 @@ Choices worth knowing:
 * The publishing organisation is an ``infosources`` entry without a role: in NewsML-G2 (which ninjs maps to)
   an info source without a role is the party that originated the information. ``organisations`` is left to
   what the content is *about* (``nar:subject``).
+* Translations link to their original through ``altids`` rather than ``associations``: an association embeds
+  a whole ninjs object (the schema requires it to be one), which would ship every language inside every copy.
+  Each language of a release is an item of its own: the original keeps the release uri, a translation has
+  ``<release uri>/<language>`` (stable across versions, so a correction replaces the same item in the
+  receiver's system) and carries two ``altids``: role ``original`` with the original's uri, and role
+  ``original-language`` with the original's BCP 47 tag. Receivers group the languages of one release by the
+  ``original`` altid (or by the uri itself for the original).
 * Media Topic names are not looked up: that would need data files (I/O), and receivers resolve the URI in
   their own language anyway.
 """
@@ -80,8 +89,12 @@ def ninjs_item(
     embargo_until: datetime | None,
     ednote: str | None = None,
     organization: str | None = None,
+    translation_of: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
-    """One version of a release as an IPTC ninjs 2.2 item (see the module docstring for the mapping)."""
+    """One version of a release as an IPTC ninjs 2.2 item (see the module docstring for the mapping).
+
+    ``translation_of`` is ``(original uri, original language)`` when the item is a translation.
+    """
     if version < 1:
         raise ValueError(f"version numbers start at 1, got {version}")
     if content.urgency is not None and not 1 <= content.urgency <= 9:
@@ -119,6 +132,12 @@ def ninjs_item(
     _set_text(item, "ednote", ednote)
     if organization:
         item["infosources"] = [{"name": organization}]
+    if translation_of is not None:
+        original_uri, original_language = translation_of
+        item["altids"] = [
+            {"role": "original", "value": original_uri},
+            {"role": "original-language", "value": original_language},
+        ]
     item["standard"] = dict(_STANDARD)  # a copy, so a caller mutating one item cannot change the next
     return item
 

@@ -121,11 +121,18 @@ class _ReleaseFields(_Strict):
     disclaimer: Annotated[Text, Field(max_length=5000)] | None = None
 
 
+ProtectedTerm = Annotated[str, AfterValidator(_no_control), AfterValidator(_not_blank), Field(max_length=200)]
+
+
 class ReleaseIn(_ReleaseFields):
     headline: Annotated[RequiredText, Field(max_length=1000)]
     body_html: Annotated[RequiredText, AfterValidator(_sanitise_html)]
     language: LanguageTag
     embargo_until: Timestamp | None = None
+    # Leave out to localise into every language that matching subscribers read; [] means the original only.
+    target_languages: Annotated[list[LanguageTag], Field(max_length=50)] | None = None
+    # Names, brands and other terms that must reach every language unchanged.
+    protected_terms: Annotated[list[ProtectedTerm], Field(max_length=200)] | None = None
 
     @field_validator("body_html")
     @classmethod
@@ -143,6 +150,21 @@ class CorrectionIn(_ReleaseFields):
     def changes(self) -> dict[str, Any]:
         """The editorial fields the correction sets (ednote is about the correction, not the content)."""
         return {k: v for k, v in self.model_dump(exclude_unset=True).items() if k != "ednote"}
+
+
+class LocalizationEdit(_Strict):
+    """An editor's changes to a translation when approving it; the body is sanitised like a submitted one."""
+
+    headline: Annotated[RequiredText, Field(max_length=1000)] | None = None
+    summary: Annotated[Text, Field(max_length=5000)] | None = None
+    body_html: Annotated[RequiredText, AfterValidator(_sanitise_html)] | None = None
+
+    @field_validator("body_html")
+    @classmethod
+    def _body_survives_sanitising(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("has no content left after removing unsafe markup")
+        return value
 
 
 class WithdrawIn(_Strict):

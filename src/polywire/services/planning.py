@@ -7,6 +7,7 @@ but flipping rows to due and sending bytes that already exist.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,38 +20,49 @@ from polywire.ids import new_id
 from polywire.store.tables import deliveries, payloads
 
 
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """What one endpoint gets of a version: for which subscriber, as which event, in which language."""
+
+    subscriber_id: str
+    event: EventType
+    language: str
+
+
 def materialise(
     *,
     db: Connection,
     release_id: str,
     version: int,
-    item: dict[str, Any],
-    recipients: Mapping[str, tuple[str, EventType]],
+    items: Mapping[str, dict[str, Any]],
+    recipients: Mapping[str, Copy],
     release_at: datetime,
     now: datetime,
 ) -> int:
-    """Write payloads and deliveries for one version; ``recipients`` maps endpoint → (subscriber, event).
+    """Write payloads and deliveries for one version; ``recipients`` maps endpoint → copy, ``items`` maps each
+    language to its ninjs item.
 
-    Deliveries whose release time is still ahead are ``held``; the rest are ``pending`` and due at once.
-    Returns the number of deliveries written.
+    One payload is rendered per (language, event) actually needed. Deliveries whose release time is still
+    ahead are ``held``; the rest are ``pending`` and due at once. Returns the number of deliveries written.
     """
     if not recipients:
         return 0
     # The envelope's timestamp is when the event happens for the outside world: the embargo instant if one lies
     # ahead, else now.
     event_time = max(release_at, now)
-    payload_ids: dict[EventType, str] = {}
-    for event in sorted({event for _, event in recipients.values()}):
+    payload_ids: dict[tuple[str, EventType], str] = {}
+    for language, event in sorted({(copy.language, copy.event) for copy in recipients.values()}):
         payload_id = new_id("pay")
-        payload_ids[event] = payload_id
+        payload_ids[(language, event)] = payload_id
         db.execute(
             insert(payloads).values(
                 id=payload_id,
                 release_id=release_id,
                 version=version,
                 event=event.value,
+                language=language,
                 content_type="application/json",
-                body=webhook_body(event=event, timestamp=event_time, item=item),
+                body=webhook_body(event=event, timestamp=event_time, item=items[language]),
                 created_at=now,
             )
         )
@@ -58,17 +70,18 @@ def materialise(
     rows = [
         {
             "id": new_id("msg"),
-            "payload_id": payload_ids[event],
+            "payload_id": payload_ids[(copy.language, copy.event)],
             "release_id": release_id,
             "version": version,
             "endpoint_id": endpoint_id,
-            "subscriber_id": subscriber_id,
+            "subscriber_id": copy.subscriber_id,
+            "language": copy.language,
             "state": state.value,
             "attempts": 0,
             "next_attempt_at": release_at,
             "created_at": now,
         }
-        for endpoint_id, (subscriber_id, event) in sorted(recipients.items())
+        for endpoint_id, copy in sorted(recipients.items())
     ]
     db.execute(insert(deliveries), rows)
     return len(rows)

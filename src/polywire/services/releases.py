@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -27,11 +28,15 @@ from polywire.domain.release import (
 )
 from polywire.domain.roles import Principal, Role
 from polywire.errors import Conflict, Forbidden, InvalidInput, NotFound
-from polywire.formats.ninjs import ninjs_item
 from polywire.ids import new_id
+from polywire.localize.engines import EngineChain
+from polywire.services.copies import render_items, route_version
 from polywire.services.inputs import CorrectionIn, ReleaseIn
-from polywire.services.planning import materialise
-from polywire.services.routing import live_endpoints, matching_recipients
+from polywire.services.localization import Localization, localize, plan_languages
+from polywire.services.localization import record as record_localizations
+from polywire.services.localization import stored as stored_localizations
+from polywire.services.planning import Copy, materialise
+from polywire.services.routing import live_endpoints
 from polywire.store.tables import deliveries, release_versions, releases
 
 # Called after a change commits with the moment its deliveries fall due, so the runners can wake for it.
@@ -39,54 +44,23 @@ DueNotifier = Callable[[datetime], None]
 
 
 def _request_hash(draft: ReleaseIn) -> str:
-    canonical = json.dumps(draft.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    # Fields added later are left out while unset, so a retry of a request made before they existed still matches.
+    unset_new_fields = {name for name in ("target_languages", "protected_terms") if getattr(draft, name) is None}
+    canonical = json.dumps(
+        draft.model_dump(mode="json", exclude=unset_new_fields), sort_keys=True, separators=(",", ":")
+    )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _release_at(row: Any, now: datetime) -> datetime:
+def release_time(row: Any, now: datetime) -> datetime:
     """When copies of this release may leave: the embargo instant if still ahead, else now."""
     if row.embargo_until is not None and row.embargo_until > now:
         return row.embargo_until  # type: ignore[no-any-return]
     return now
 
 
-def _item(
-    row: Any, *, version: int, content: ReleaseContent, created: datetime, ednote: str | None, pubstatus: PubStatus
-) -> dict[str, Any]:
-    item = ninjs_item(
-        uri=row.uri,
-        version=version,
-        content=content,
-        pubstatus=pubstatus,
-        first_created=row.first_created,
-        version_created=created,
-        embargo_until=row.embargo_until,
-        ednote=ednote,
-        organization=row.organization,
-    )
-    if pubstatus is PubStatus.CANCELED:
-        # A withdrawal may be for legal reasons: the notice must not spread the text again.
-        item.pop("bodies", None)
-        item.pop("descriptions", None)
-    return item
-
-
-def submit_release(
-    *, db: Connection, principal: Principal, draft: ReleaseIn, idempotency_key: str | None = None
-) -> tuple[dict[str, Any], bool]:
-    """Accept a release; returns its view and whether it was created now (False: an idempotent replay)."""
-    if principal.role not in (Role.PUBLISHER, Role.ADMIN):
-        raise Forbidden("only publisher and admin keys submit releases")
-    organization = principal.organization or principal.name
-    now = utc_now()
-    request_hash = _request_hash(draft)
-    if idempotency_key is not None:
-        replay = _idempotent_replay(db, organization, idempotency_key, request_hash)
-        if replay is not None:
-            return get_release(db=db, principal=principal, release_id=replay), False
-    if draft.embargo_until is not None and draft.embargo_until <= now:
-        raise InvalidInput("embargo_until", "lies in the past; leave it out to release at once")
-    content = ReleaseContent(
+def _content_of(draft: ReleaseIn) -> ReleaseContent:
+    return ReleaseContent(
         headline=draft.headline,
         body_html=draft.body_html,
         language=draft.language,
@@ -99,6 +73,77 @@ def submit_release(
         dateline=draft.dateline,
         disclaimer=draft.disclaimer,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedLanguages:
+    """A version's localisations, made before its write transaction opens, and the content they were made from.
+
+    Translation takes seconds; inside the write transaction it would hold SQLite's write lock that long and keep
+    the delivery runners from recording or claiming anything, embargo instants included. The write uses these
+    only if the content is still the same; otherwise it translates again itself.
+    """
+
+    content: ReleaseContent
+    localized: list[Localization]
+
+
+def prepare_submission(*, db: Connection, draft: ReleaseIn, chain: EngineChain | None) -> PreparedLanguages:
+    """Plan and translate a submission's languages on a read-only connection (see PreparedLanguages)."""
+    content = _content_of(draft)
+    languages = plan_languages(db=db, content=content, target_languages=draft.target_languages, chain=chain)
+    localized = localize(
+        chain=chain, content=content, languages=languages, protected_terms=tuple(draft.protected_terms or ())
+    )
+    return PreparedLanguages(content, localized)
+
+
+def prepare_correction(
+    *, db: Connection, principal: Principal, release_id: str, correction: CorrectionIn, chain: EngineChain | None
+) -> PreparedLanguages | None:
+    """Plan and translate a correction's languages ahead of its write; None when the correction will be refused
+    anyway (correct_release then says why)."""
+    row = owned_release(db, principal, release_id)
+    changes = correction.changes()
+    if row.status == ReleaseStatus.WITHDRAWN.value or not changes:
+        return None
+    if any(changes.get(required, "") is None for required in ("headline", "body_html")):
+        return None
+    old_content, _ = _current_content(db, release_id, row.current_version)
+    content = old_content.corrected(changes)
+    languages = plan_languages(db=db, content=content, target_languages=row.target_languages, chain=chain)
+    localized = localize(
+        chain=chain, content=content, languages=languages, protected_terms=tuple(row.protected_terms or ())
+    )
+    return PreparedLanguages(content, localized)
+
+
+def submit_release(
+    *,
+    db: Connection,
+    principal: Principal,
+    draft: ReleaseIn,
+    idempotency_key: str | None = None,
+    chain: EngineChain | None = None,
+    prepared: PreparedLanguages | None = None,
+) -> tuple[dict[str, Any], bool]:
+    """Accept a release; returns its view and whether it was created now (False: an idempotent replay).
+
+    The release is localised with ``chain`` before this returns (see ``services.localization``); without a chain
+    only explicitly requested languages are recorded, as held for want of an engine.
+    """
+    if principal.role not in (Role.PUBLISHER, Role.ADMIN):
+        raise Forbidden("only publisher and admin keys submit releases")
+    organization = principal.organization or principal.name
+    now = utc_now()
+    request_hash = _request_hash(draft)
+    if idempotency_key is not None:
+        replay = _idempotent_replay(db, organization, idempotency_key, request_hash)
+        if replay is not None:
+            return get_release(db=db, principal=principal, release_id=replay), False
+    if draft.embargo_until is not None and draft.embargo_until <= now:
+        raise InvalidInput("embargo_until", "lies in the past; leave it out to release at once")
+    content = _content_of(draft)
     release_id = new_id("rel")
     embargoed = draft.embargo_until is not None
     values = {
@@ -114,6 +159,8 @@ def submit_release(
         "version_created": now,
         "idempotency_key": idempotency_key,
         "request_hash": request_hash,
+        "target_languages": draft.target_languages,
+        "protected_terms": draft.protected_terms,
     }
     savepoint = db.begin_nested()
     try:
@@ -128,20 +175,54 @@ def submit_release(
     savepoint.commit()
     _insert_version(db, release_id, 1, content, PubStatus.USABLE, EventType.PUBLISHED, None, now)
     row = db.execute(select(releases).where(releases.c.id == release_id)).one()
-    item = _item(row, version=1, content=content, created=now, ednote=None, pubstatus=PubStatus.USABLE)
-    recipients = {
-        r.endpoint_id: (r.subscriber_id, EventType.PUBLISHED) for r in matching_recipients(db=db, content=content)
-    }
-    materialise(
-        db=db,
-        release_id=release_id,
-        version=1,
-        item=item,
-        recipients=recipients,
-        release_at=_release_at(row, now),
-        now=now,
+    _localize_and_route(
+        db, row, version=1, content=content, ednote=None, previous={}, chain=chain, now=now, prepared=prepared
     )
     return _view(row, content, None), True
+
+
+def _localize_and_route(
+    db: Connection,
+    row: Any,
+    *,
+    version: int,
+    content: ReleaseContent,
+    ednote: str | None,
+    previous: dict[str, str],
+    chain: EngineChain | None,
+    now: datetime,
+    prepared: PreparedLanguages | None = None,
+) -> None:
+    """Translate and gate the version (unless prepared for this very content), store its languages, and
+    materialise a copy per recipient endpoint."""
+    if prepared is not None and prepared.content == content:
+        localized = prepared.localized
+    else:
+        languages = plan_languages(db=db, content=content, target_languages=row.target_languages, chain=chain)
+        localized = localize(
+            chain=chain, content=content, languages=languages, protected_terms=tuple(row.protected_terms or ())
+        )
+    record_localizations(db=db, release_id=row.id, version=version, items=localized, now=now)
+    recipients = route_version(db=db, original=content, languages=localized, previous=previous)
+    items = render_items(
+        row,
+        version=version,
+        original=content,
+        languages=localized,
+        wanted={copy.language for copy in recipients.values()},
+        created=now,
+        ednote=ednote,
+        pubstatus=PubStatus.USABLE,
+    )
+    materialise(
+        db=db,
+        release_id=row.id,
+        version=version,
+        items=items,
+        recipients=recipients,
+        release_at=release_time(row, now),
+        now=now,
+    )
 
 
 def _idempotent_replay(db: Connection, organization: str, key: str, request_hash: str) -> str | None:
@@ -180,7 +261,7 @@ def _insert_version(
     )
 
 
-def _owned_release(db: Connection, principal: Principal, release_id: str, *, for_update: bool = False) -> Any:
+def owned_release(db: Connection, principal: Principal, release_id: str, *, for_update: bool = False) -> Any:
     """The release row if the principal may see it; anything else is indistinguishable from unknown."""
     query = select(releases).where(releases.c.id == release_id)
     if for_update and db.dialect.name == "postgresql":
@@ -204,10 +285,11 @@ def _current_content(db: Connection, release_id: str, version: int) -> tuple[Rel
     return ReleaseContent.from_dict(row.content), row.ednote
 
 
-def _previous_recipients(db: Connection, release_id: str, now: datetime) -> set[str]:
-    """Endpoints that have, or may at this moment be receiving, a copy of any version."""
+def previous_recipients(db: Connection, release_id: str, now: datetime) -> dict[str, str]:
+    """Endpoints that have, or may at this moment be receiving, a copy of any version → the language of the
+    newest such copy."""
     rows = db.execute(
-        select(deliveries.c.endpoint_id)
+        select(deliveries.c.endpoint_id, deliveries.c.language, deliveries.c.version)
         .where(
             deliveries.c.release_id == release_id,
             or_(
@@ -215,9 +297,11 @@ def _previous_recipients(db: Connection, release_id: str, now: datetime) -> set[
                 and_(deliveries.c.leased_until.is_not(None), deliveries.c.leased_until > now),
             ),
         )
-        .distinct()
+        .order_by(deliveries.c.version)
     ).all()
-    return {row.endpoint_id for row in rows}
+    fallback = db.execute(select(releases.c.language).where(releases.c.id == release_id)).scalar_one()
+    # Ordered by version, so the newest copy's language wins.
+    return {row.endpoint_id: row.language or fallback for row in rows}
 
 
 def _close_open_copies(db: Connection, release_id: str, state: DeliveryState, reason: str) -> None:
@@ -229,12 +313,19 @@ def _close_open_copies(db: Connection, release_id: str, state: DeliveryState, re
 
 
 def correct_release(
-    *, db: Connection, principal: Principal, release_id: str, correction: CorrectionIn
+    *,
+    db: Connection,
+    principal: Principal,
+    release_id: str,
+    correction: CorrectionIn,
+    chain: EngineChain | None = None,
+    prepared: PreparedLanguages | None = None,
 ) -> dict[str, Any]:
-    """A new version with the changed fields, to every earlier recipient and every newly matching one."""
+    """A new version with the changed fields, re-translated and re-checked into the release's languages, to every
+    earlier recipient (in the language it received) and every newly matching subscriber."""
     if principal.role not in (Role.PUBLISHER, Role.ADMIN):
         raise Forbidden("only publisher and admin keys correct releases")
-    row = _owned_release(db, principal, release_id, for_update=True)
+    row = owned_release(db, principal, release_id, for_update=True)
     if row.status == ReleaseStatus.WITHDRAWN.value:
         raise Conflict("the release is withdrawn; it can no longer be corrected")
     changes = correction.changes()
@@ -247,29 +338,22 @@ def correct_release(
     old_content, _ = _current_content(db, release_id, row.current_version)
     content = old_content.corrected(changes)
     number = row.current_version + 1
-    previous = _previous_recipients(db, release_id, now)
+    previous = previous_recipients(db, release_id, now)
     # Copies of older versions that have not gone out yet are replaced by this one.
     _close_open_copies(db, release_id, DeliveryState.SUPERSEDED, f"superseded by version {number}")
     _insert_version(db, release_id, number, content, PubStatus.USABLE, EventType.CORRECTED, correction.ednote, now)
     db.execute(update(releases).where(releases.c.id == release_id).values(current_version=number, version_created=now))
     row = db.execute(select(releases).where(releases.c.id == release_id)).one()
-    item = _item(
-        row, version=number, content=content, created=now, ednote=correction.ednote, pubstatus=PubStatus.USABLE
-    )
-    recipients: dict[str, tuple[str, EventType]] = {}
-    for endpoint_id, subscriber_id in live_endpoints(db=db, endpoint_ids=previous).items():
-        recipients[endpoint_id] = (subscriber_id, EventType.CORRECTED)
-    for recipient in matching_recipients(db=db, content=content):
-        # A newly matching subscriber never saw the item: for it this is the first publication.
-        recipients.setdefault(recipient.endpoint_id, (recipient.subscriber_id, EventType.PUBLISHED))
-    materialise(
-        db=db,
-        release_id=release_id,
+    _localize_and_route(
+        db,
+        row,
         version=number,
-        item=item,
-        recipients=recipients,
-        release_at=_release_at(row, now),
+        content=content,
+        ednote=correction.ednote,
+        previous=previous,
+        chain=chain,
         now=now,
+        prepared=prepared,
     )
     return _view(row, content, correction.ednote)
 
@@ -278,13 +362,14 @@ def withdraw_release(*, db: Connection, principal: Principal, release_id: str, r
     """Cancel the release: every endpoint that received any version is told; unsent copies never go."""
     if principal.role not in (Role.PUBLISHER, Role.ADMIN):
         raise Forbidden("only publisher and admin keys withdraw releases")
-    row = _owned_release(db, principal, release_id, for_update=True)
+    row = owned_release(db, principal, release_id, for_update=True)
     if row.status == ReleaseStatus.WITHDRAWN.value:
         raise Conflict("the release is already withdrawn")
     now = utc_now()
     content, _ = _current_content(db, release_id, row.current_version)
     number = row.current_version + 1
-    previous = _previous_recipients(db, release_id, now)
+    previous = previous_recipients(db, release_id, now)
+    languages = stored_localizations(db=db, release_id=release_id)
     _close_open_copies(db, release_id, DeliveryState.CANCELED, "release withdrawn before this copy went out")
     _insert_version(db, release_id, number, content, PubStatus.CANCELED, EventType.WITHDRAWN, reason, now)
     db.execute(
@@ -298,12 +383,24 @@ def withdraw_release(*, db: Connection, principal: Principal, release_id: str, r
         )
     )
     row = db.execute(select(releases).where(releases.c.id == release_id)).one()
-    item = _item(row, version=number, content=content, created=now, ednote=reason, pubstatus=PubStatus.CANCELED)
+    # Every endpoint that received any copy hears of the withdrawal, in the language (and under the uri) it got.
     recipients = {
-        endpoint_id: (subscriber_id, EventType.WITHDRAWN)
-        for endpoint_id, subscriber_id in live_endpoints(db=db, endpoint_ids=previous).items()
+        endpoint_id: Copy(subscriber_id, EventType.WITHDRAWN, previous[endpoint_id])
+        for endpoint_id, subscriber_id in live_endpoints(db=db, endpoint_ids=set(previous)).items()
     }
-    materialise(db=db, release_id=release_id, version=number, item=item, recipients=recipients, release_at=now, now=now)
+    items = render_items(
+        row,
+        version=number,
+        original=content,
+        languages=languages,
+        wanted={copy.language for copy in recipients.values()},
+        created=now,
+        ednote=reason,
+        pubstatus=PubStatus.CANCELED,
+    )
+    materialise(
+        db=db, release_id=release_id, version=number, items=items, recipients=recipients, release_at=now, now=now
+    )
     return _view(row, content, reason)
 
 
@@ -326,6 +423,8 @@ def _view(row: Any, content: ReleaseContent, ednote: str | None) -> dict[str, An
         "ednote": ednote,
         "firstcreated": rfc3339(row.first_created),
         "versioncreated": rfc3339(row.version_created),
+        "target_languages": row.target_languages,
+        "protected_terms": row.protected_terms,
     }
     if row.withdrawn_reason:
         view["withdrawn_reason"] = row.withdrawn_reason
@@ -333,7 +432,7 @@ def _view(row: Any, content: ReleaseContent, ednote: str | None) -> dict[str, An
 
 
 def get_release(*, db: Connection, principal: Principal, release_id: str) -> dict[str, Any]:
-    row = _owned_release(db, principal, release_id)
+    row = owned_release(db, principal, release_id)
     content, ednote = _current_content(db, release_id, row.current_version)
     return _view(row, content, ednote)
 

@@ -96,6 +96,10 @@ releases = Table(
     Column("idempotency_key", String(255)),
     Column("request_hash", String(64)),
     Column("withdrawn_reason", Text),
+    # The publisher's explicit target languages (null: every language matching subscribers read) and its
+    # do-not-translate terms; kept on the release so that corrections are localised the same way.
+    Column("target_languages", JSON),
+    Column("protected_terms", JSON),
     UniqueConstraint("organization", "idempotency_key", name="uq_releases_org_idempotency_key"),
 )
 
@@ -118,6 +122,9 @@ payloads = Table(
     Column("release_id", String(40), ForeignKey("releases.id"), nullable=False, index=True),
     Column("version", Integer, nullable=False),
     Column("event", String(40), nullable=False),
+    # The language of the copy this payload carries (the original's or a localization's); null only on rows
+    # written before localisation existed, which were all originals.
+    Column("language", String(35)),
     Column("content_type", String(100), nullable=False),
     Column("body", LargeBinary, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
@@ -133,6 +140,8 @@ deliveries = Table(
     Column("version", Integer, nullable=False),
     Column("endpoint_id", String(40), ForeignKey("endpoints.id"), nullable=False),
     Column("subscriber_id", String(40), ForeignKey("subscribers.id"), nullable=False),
+    # The language of the copy this endpoint gets, so corrections and withdrawals follow it in the same language.
+    Column("language", String(35)),
     Column("state", String(20), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
     Column("next_attempt_at", UTCDateTime(), nullable=False),
@@ -147,6 +156,28 @@ deliveries = Table(
     Index("ix_deliveries_due", "state", "next_attempt_at"),
     Index("ix_deliveries_release", "release_id", "version"),
     Index("ix_deliveries_endpoint_state", "endpoint_id", "state"),
+)
+
+localizations = Table(
+    "localizations",
+    metadata,
+    # One row per (version, language): the original (is_original, verdict "original") and every translation
+    # with the engine that made it, the gate's verdict and findings, and who approved it if a person did.
+    Column("release_id", String(40), ForeignKey("releases.id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("language", String(35), primary_key=True),
+    Column("is_original", Boolean, nullable=False),
+    Column("engine", String(100)),
+    Column("chain", JSON, nullable=False),
+    Column("verdict", String(20), nullable=False),
+    Column("findings", JSON, nullable=False),
+    # Null when the engine failed: there is no text until an editor writes one and approves it.
+    Column("headline", Text),
+    Column("summary", Text),
+    Column("body_html", Text),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("approved_at", UTCDateTime()),
+    Column("approved_by", String(40)),
 )
 
 attempts = Table(

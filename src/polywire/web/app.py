@@ -11,6 +11,7 @@ from polywire import __version__
 from polywire.config import Settings
 from polywire.deliver.dispatcher import Dispatcher
 from polywire.deliver.webhook import WebhookChannel
+from polywire.localize.engines.configured import configured_chain
 from polywire.secretbox import SecretBox
 from polywire.services.subscribers import EndpointPolicy
 from polywire.store.db import make_engine, migrate
@@ -28,6 +29,7 @@ def create_app(settings: Settings, *, run_dispatcher: bool = True) -> FastAPI:
         settings=settings,
         engine=engine,
         endpoint_policy=EndpointPolicy(box=box, allow_private=settings.allow_private_endpoints),
+        translation=configured_chain(settings.translation),
     )
 
     @asynccontextmanager

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 from polywire.config import Settings
 from polywire.domain.roles import Principal, Role
 from polywire.errors import Forbidden
+from polywire.localize.engines import EngineChain
 from polywire.services.keys import authenticate
 from polywire.services.subscribers import EndpointPolicy
 from polywire.store.db import read_only
@@ -30,6 +31,8 @@ class Runtime:
     settings: Settings
     engine: Engine
     endpoint_policy: EndpointPolicy
+    # The translation engines, built once from settings; None translates nothing (only the original goes out).
+    translation: EngineChain | None = None
     dispatcher: Waker | None = None
 
     @contextmanager

@@ -1,4 +1,4 @@
-"""/v1/releases: submit, read, correct, withdraw, and the delivery report."""
+"""/v1/releases: submit, read, correct, withdraw, the delivery report, and the languages of a release."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse
 
 from polywire.domain.roles import Role
+from polywire.services import approvals
 from polywire.services import releases as service
-from polywire.services.inputs import CorrectionIn, ReleaseIn, WithdrawIn
+from polywire.services.inputs import CorrectionIn, LocalizationEdit, ReleaseIn, WithdrawIn
 from polywire.services.report import delivery_report
 from polywire.web.deps import CurrentPrincipal, RuntimeDep, require
 
@@ -25,8 +26,19 @@ def submit_release(
 ) -> JSONResponse:
     """Accept a release. With an ``Idempotency-Key``, a retry returns the release the first call created."""
     require(principal, Role.PUBLISHER, Role.ADMIN)
+    # Translate first, on a read-only connection: the write transaction then lasts milliseconds, not the seconds
+    # translation takes, and never keeps the delivery runners waiting.
+    with runtime.reading() as db:
+        prepared = service.prepare_submission(db=db, draft=body, chain=runtime.translation)
     with runtime.transaction() as db:
-        view, created = service.submit_release(db=db, principal=principal, draft=body, idempotency_key=idempotency_key)
+        view, created = service.submit_release(
+            db=db,
+            principal=principal,
+            draft=body,
+            idempotency_key=idempotency_key,
+            chain=runtime.translation,
+            prepared=prepared,
+        )
     if created:
         runtime.wake_dispatcher()
     headers = {"Location": f"/v1/releases/{view['id']}"}
@@ -55,8 +67,19 @@ def correct_release(
 ) -> dict[str, Any]:
     """A new version of the same uri, to every earlier recipient and every newly matching subscriber."""
     require(principal, Role.PUBLISHER, Role.ADMIN)
+    with runtime.reading() as db:
+        prepared = service.prepare_correction(
+            db=db, principal=principal, release_id=release_id, correction=body, chain=runtime.translation
+        )
     with runtime.transaction() as db:
-        view = service.correct_release(db=db, principal=principal, release_id=release_id, correction=body)
+        view = service.correct_release(
+            db=db,
+            principal=principal,
+            release_id=release_id,
+            correction=body,
+            chain=runtime.translation,
+            prepared=prepared,
+        )
     runtime.wake_dispatcher()
     return view
 
@@ -78,3 +101,28 @@ def deliveries(release_id: str, runtime: RuntimeDep, principal: CurrentPrincipal
     """Per endpoint and version: state, attempts, last status or error, timestamps; with a summary."""
     with runtime.reading() as db:
         return delivery_report(db=db, principal=principal, release_id=release_id)
+
+
+@router.get("/{release_id}/localizations")
+def localizations(release_id: str, runtime: RuntimeDep, principal: CurrentPrincipal) -> dict[str, Any]:
+    """Every language of the newest version: the original and each translation with its verdict and findings."""
+    with runtime.reading() as db:
+        return approvals.list_localizations(db=db, principal=principal, release_id=release_id)
+
+
+@router.post("/{release_id}/localizations/{language}/approve")
+def approve_localization(
+    release_id: str,
+    language: str,
+    runtime: RuntimeDep,
+    principal: CurrentPrincipal,
+    body: LocalizationEdit | None = None,
+) -> dict[str, Any]:
+    """Release a held translation, optionally edited, to the subscribers that were waiting for it."""
+    require(principal, Role.PUBLISHER, Role.ADMIN)
+    with runtime.transaction() as db:
+        view = approvals.approve_localization(
+            db=db, principal=principal, release_id=release_id, language=language, edit=body or LocalizationEdit()
+        )
+    runtime.wake_dispatcher()
+    return view

@@ -1,0 +1,118 @@
+"""Which copy of a version each endpoint gets, and the ninjs item of every language.
+
+Each subscriber gets a version once, in the most preferred of its languages that is deliverable (the original,
+or a translation that passed the gate or that a person approved). A held translation never holds up the others:
+a subscriber whose only matching language is held gets nothing now, and approving that language later delivers
+it then (see ``approvals``). Earlier recipients of a release keep the language they received, so a correction
+reaches them in that language; while that language's corrected text is held, they wait for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from polywire.domain.languages import WAIT, preferred_copy
+from polywire.domain.release import EventType, PubStatus, ReleaseContent, translation_uri
+from polywire.formats.ninjs import ninjs_item
+from polywire.services.localization import Localization
+from polywire.services.planning import Copy
+from polywire.services.routing import Recipient, readers, subscriber_languages
+
+
+def route_version(
+    *,
+    db: Connection,
+    original: ReleaseContent,
+    languages: Iterable[Localization],
+    previous: Mapping[str, str],
+) -> dict[str, Copy]:
+    """endpoint → copy for every endpoint that gets this version now.
+
+    ``previous`` maps the endpoints that received an earlier version to the language they received; they get
+    this version as a correction. Everyone else reading the release gets it as a first publication.
+    """
+    ready = tuple(item.language for item in languages if item.deliverable and not item.is_original)
+    held = tuple(item.language for item in languages if not item.deliverable)
+    copies: dict[str, Copy] = {}
+
+    def choose(recipient: Recipient) -> str | None:
+        return preferred_copy(recipient.languages, original=original.language, ready=ready, held=held)
+
+    for endpoint_id, recipient in subscriber_languages(db=db, endpoint_ids=set(previous)).items():
+        had = previous[endpoint_id]
+        if had == original.language or had in ready:
+            language: str | None = had
+        elif had in held:
+            continue  # its language's corrected text waits for a person; approving it sends it
+        else:
+            # Its language is no longer made; it still must hear of the correction, in the best language left.
+            choice = choose(recipient)
+            language = choice if choice not in (None, WAIT) else original.language
+        copies[endpoint_id] = Copy(recipient.subscriber_id, EventType.CORRECTED, language or original.language)
+    for recipient in readers(db=db, content=original):
+        if recipient.endpoint_id in copies or recipient.endpoint_id in previous:
+            continue
+        choice = choose(recipient)
+        if choice is not None and choice != WAIT:
+            # A newly matching subscriber never saw the item: for it this is the first publication.
+            copies[recipient.endpoint_id] = Copy(recipient.subscriber_id, EventType.PUBLISHED, choice)
+    return copies
+
+
+def render_items(
+    row: Any,
+    *,
+    version: int,
+    original: ReleaseContent,
+    languages: Iterable[Localization],
+    wanted: Iterable[str],
+    created: datetime,
+    ednote: str | None,
+    pubstatus: PubStatus,
+) -> dict[str, dict[str, Any]]:
+    """language → ninjs item, for the languages in ``wanted`` (the original's when a language has no text)."""
+    by_language = {item.language: item for item in languages}
+    items = {}
+    for language in set(wanted):
+        localization = by_language.get(language)
+        if language == original.language or localization is None or localization.is_original:
+            content = original if language == original.language else _relabelled(original, language)
+        else:
+            content = localization.content(original)
+        items[language] = release_item(
+            row, version=version, content=content, created=created, ednote=ednote, pubstatus=pubstatus
+        )
+    return items
+
+
+def _relabelled(original: ReleaseContent, language: str) -> ReleaseContent:
+    return replace(original, language=language)
+
+
+def release_item(
+    row: Any, *, version: int, content: ReleaseContent, created: datetime, ednote: str | None, pubstatus: PubStatus
+) -> dict[str, Any]:
+    """The ninjs item of one language of one version; a translation gets its own uri and links the original."""
+    is_translation = content.language != row.language
+    item = ninjs_item(
+        uri=translation_uri(row.uri, content.language) if is_translation else row.uri,
+        version=version,
+        content=content,
+        pubstatus=pubstatus,
+        first_created=row.first_created,
+        version_created=created,
+        embargo_until=row.embargo_until,
+        ednote=ednote,
+        organization=row.organization,
+        translation_of=(row.uri, row.language) if is_translation else None,
+    )
+    if pubstatus is PubStatus.CANCELED:
+        # A withdrawal may be for legal reasons: the notice must not spread the text again.
+        item.pop("bodies", None)
+        item.pop("descriptions", None)
+    return item
