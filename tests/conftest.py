@@ -35,9 +35,7 @@ def receiver() -> Iterator[Receiver]:
 def server(tmp_path: Path) -> Iterator[PolywireServer]:
     """A running `polywire serve` on SQLite with admin and two publisher keys made by the CLI."""
     instance = PolywireServer(tmp_path / "var")
-    instance.keys["admin"] = instance.create_key("admin", "ops")
-    instance.keys["acme"] = instance.create_key("publisher", "acme-press", "--org", "Acme")
-    instance.keys["globex"] = instance.create_key("publisher", "globex-press", "--org", "Globex")
+    instance.with_standard_keys()
     instance.start()
     yield instance
     instance.close()

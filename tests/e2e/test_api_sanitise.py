@@ -17,9 +17,7 @@ from tests.support.server import PolywireServer
 def wire(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PolywireServer]:
     """One server for the module (starting one costs seconds); tests keep apart by their own ids and paths."""
     instance = PolywireServer(tmp_path_factory.mktemp("sanitise") / "var")
-    instance.keys["admin"] = instance.create_key("admin", "ops")
-    instance.keys["acme"] = instance.create_key("publisher", "acme-press", "--org", "Acme")
-    instance.keys["globex"] = instance.create_key("publisher", "globex-press", "--org", "Globex")
+    instance.with_standard_keys()
     instance.start()
     yield instance
     instance.close()

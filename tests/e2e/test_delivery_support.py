@@ -163,9 +163,7 @@ def unique_tag(label: str) -> str:
 def custom_server(data_dir: Path, **env: str) -> Iterator[PolywireServer]:
     """A server like the ``server`` fixture's (admin, Acme and Globex keys), with extra POLYWIRE_* settings."""
     instance = PolywireServer(data_dir, env=env)
-    instance.keys["admin"] = instance.create_key("admin", "ops")
-    instance.keys["acme"] = instance.create_key("publisher", "acme-press", "--org", "Acme")
-    instance.keys["globex"] = instance.create_key("publisher", "globex-press", "--org", "Globex")
+    instance.with_standard_keys()
     instance.start()
     try:
         yield instance

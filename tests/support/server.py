@@ -59,6 +59,13 @@ class PolywireServer:
         output = self.cli("keys", "create", "--role", role, "--name", name, *extra).stdout.decode()
         return output.strip().splitlines()[-1]
 
+    def with_standard_keys(self) -> PolywireServer:
+        """Make the keys most tests use, through the CLI: an admin and publishers for Acme and Globex."""
+        self.keys["admin"] = self.create_key("admin", "ops")
+        self.keys["acme"] = self.create_key("publisher", "acme-press", "--org", "Acme")
+        self.keys["globex"] = self.create_key("publisher", "globex-press", "--org", "Globex")
+        return self
+
     def start(self) -> PolywireServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:

@@ -23,27 +23,6 @@ class Recipient:
     languages: tuple[str, ...] = ()
 
 
-def matching_recipients(*, db: Connection, content: ReleaseContent) -> list[Recipient]:
-    rows = db.execute(
-        select(
-            endpoints.c.id,
-            endpoints.c.subscriber_id,
-            subscribers.c.languages,
-            subscribers.c.countries,
-            subscribers.c.categories,
-        )
-        .join(subscribers, subscribers.c.id == endpoints.c.subscriber_id)
-        .where(subscribers.c.deleted_at.is_(None), endpoints.c.enabled.is_(True))
-        .order_by(endpoints.c.id)
-    ).all()
-    recipients = []
-    for row in rows:
-        filters = Filters(tuple(row.languages), tuple(row.countries), tuple(row.categories))
-        if filters.accepts(language=content.language, regions=content.regions, categories=content.categories):
-            recipients.append(Recipient(endpoint_id=row.id, subscriber_id=row.subscriber_id))
-    return recipients
-
-
 def readers(*, db: Connection, content: ReleaseContent) -> list[Recipient]:
     """Endpoints whose subscriber takes the release's regions and categories, whatever languages it reads.
 
