@@ -53,7 +53,13 @@ def test_each_outlet_gets_the_release_once_in_its_own_language(server: PolywireS
         "The factory will employ three hundred workers.</p>",
         protected_terms=["Acme Robotics"],
     )
-    wait_for_report(server, release["id"], all_in_state("delivered", 3), timeout=20)
+    final = wait_for_report(server, release["id"], all_in_state("delivered", 3), timeout=20)
+    by_endpoint = {outlet.endpoint_id: path for path, outlet in outlets.items()}
+    assert {by_endpoint[item["endpoint_id"]]: item["language"] for item in final["items"]} == {
+        "/madrid": "es",
+        "/london": "en",
+        "/barcelona": "ca",
+    }
     hooks = {hook.path: verified(hook, outlets[hook.path])["data"] for hook in receiver.wait_for(3, timeout=5)}
     time.sleep(0.3)  # room for a second copy to any outlet to show up, were one sent
     assert len(receiver.received) == 3

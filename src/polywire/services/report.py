@@ -49,6 +49,7 @@ def delivery_report(*, db: Connection, principal: Principal, release_id: str) ->
             "id": row.id,
             "webhook_id": row.id,
             "version": row.version,
+            "language": row.language,
             "event": row.event,
             "subscriber_id": row.subscriber_id,
             "subscriber_name": row.subscriber_name,

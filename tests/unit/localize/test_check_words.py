@@ -54,6 +54,15 @@ def test_loanwords_and_names_the_target_knows_pass() -> None:
     assert run("source_words", source, "Acme verkauft Software an 300 Online-Shops.") == []
 
 
+def test_words_inside_a_protected_term_are_not_left_overs() -> None:
+    """ "Energy" inside the protected "Siemens Energy" was kept on purpose; the same word unprotected holds."""
+    require_hunspell("es")
+    source = "Siemens Energy cuts energy costs for customers. The energy group said so."
+    target = "Siemens Energy reduce los costes de energía para los clientes. El grupo energético lo dijo."
+    assert any("Energy" in m for m in holding(run("source_words", source, target, tgt="es")))
+    assert run("source_words", source, target, tgt="es", protected=("Siemens Energy",)) == []
+
+
 def test_macronaskuris_is_a_name_fused_with_the_next_word() -> None:
     """ "Macronaskuris" ("Macron" + "as" + "kuris", who) holds as a fused name."""
     require_hunspell("lt")

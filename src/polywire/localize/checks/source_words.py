@@ -37,8 +37,12 @@ class SourceWordsCheck:
             return []
         vocabulary = source_vocabulary(pair)
         rejected = target_misspelt(pair)
+        shielded = _protected_spans(pair)
         findings: list[Finding] = []
         for token in pair.target_words:
+            # A word inside a protected term ("Energy" in "Siemens Energy") was kept on purpose.
+            if any(start <= token.start and token.end <= end for start, end in shielded):
+                continue
             finding = self._left_over(token, pair, vocabulary, rejected)
             if finding is None and len(token.text) >= _MIN_GLUED:
                 finding = self._glued(token, pair, vocabulary, rejected)
@@ -108,6 +112,19 @@ class SourceWordsCheck:
             token.start,
             token.end,
         )
+
+
+def _protected_spans(pair: TranslationPair) -> list[tuple[int, int]]:
+    """Where the protected terms stand in the target, every occurrence."""
+    spans = []
+    for term in pair.protected_terms:
+        if not term:
+            continue
+        start = pair.target.find(term)
+        while start != -1:
+            spans.append((start, start + len(term)))
+            start = pair.target.find(term, start + len(term))
+    return spans
 
 
 check = SourceWordsCheck()
