@@ -266,3 +266,21 @@ def test_language_country_and_category_routing(wire: PolywireServer, hooks: Rece
     assert {json.loads(hook.body)["data"]["uri"] for hook in received} == uris
     languages = {json.loads(hook.body)["data"]["language"] for hook in hooks.wait_for(2, path="/route/2")}
     assert languages == {"pt-BR", "pt"}
+
+
+def test_all_languages_is_echoed_toggled_and_must_be_a_boolean(wire: PolywireServer, hooks: Receiver) -> None:
+    """POST echoes "all_languages", GET and PATCH show and toggle it, and a non-boolean is 422 naming the field."""
+    sub = create(wire, {"name": "Every language", "languages": ["es", "en"], "all_languages": True})
+    assert sub["all_languages"] is True
+    assert create(wire, {"name": "One language", "languages": ["es"]})["all_languages"] is False
+    path = f"/v1/subscribers/{sub['id']}"
+    answer = wire.request("PATCH", path, wire.keys["admin"], json={"all_languages": False})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["all_languages"] is False
+    assert wire.request("GET", path, wire.keys["admin"]).json()["all_languages"] is False
+    for method, target, body in (
+        ("POST", "/v1/subscribers", {"kind": "outlet", "name": "Bad", "all_languages": "yes"}),
+        ("PATCH", path, {"all_languages": 1}),
+    ):
+        bad = wire.request(method, target, wire.keys["admin"], json=body)
+        assert bad.status_code == 422 and bad.json()["field"] == "all_languages", bad.text

@@ -44,3 +44,24 @@ def preferred_copy(
     if any(language_matches(language, candidate) for language in wanted for candidate in held):
         return WAIT
     return None
+
+
+def every_copy(wanted: tuple[str, ...], *, original: str, ready: tuple[str, ...]) -> tuple[str, ...]:
+    """The languages of the copies a subscriber asking for every language it reads gets now, in its order.
+
+    Each listed language is served by the original when it matches, else by the first ready translation that
+    does; languages served by nothing deliverable (held, or never made) are left out. A subscriber without
+    preferences gets the original.
+    """
+    if not wanted:
+        return (original,)
+    chosen: list[str] = []
+    for language in wanted:
+        if language_matches(language, original):
+            chosen.append(original)
+            continue
+        for candidate in ready:
+            if language_matches(language, candidate):
+                chosen.append(candidate)
+                break
+    return tuple(dict.fromkeys(chosen))

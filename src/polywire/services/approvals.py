@@ -2,8 +2,9 @@
 
 Approving re-runs the per-subscriber language choice for the current version with the approved language now
 deliverable, and materialises a copy for every endpoint that has none of this version yet and now chooses it:
-the subscribers that were waiting for that language. Nobody gets a second copy of a version; the embargo still
-holds (before the instant the new copies are ``held`` like the rest).
+the subscribers that were waiting for that language. Nobody gets a second copy of a version, except that a
+subscriber asking for all its languages gets the approved language too unless it already has it. The embargo
+still holds (before the instant the new copies are ``held`` like the rest).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from polywire.services.inputs import LocalizationEdit
 from polywire.services.localization import APPROVED, stored, view
 from polywire.services.planning import materialise
 from polywire.services.releases import owned_release, previous_recipients, release_time
+from polywire.services.routing import subscriber_languages
 from polywire.store.tables import deliveries, localizations, release_versions
 
 
@@ -84,20 +86,29 @@ def approve_localization(
     ).one()
     original = ReleaseContent.from_dict(version_row.content)
     languages = stored(db=db, release_id=release_id, version=version)
-    already = set(
-        db.execute(
-            select(deliveries.c.endpoint_id).where(
+    already = {
+        (row.endpoint_id, row.language)
+        for row in db.execute(
+            select(deliveries.c.endpoint_id, deliveries.c.language).where(
                 deliveries.c.release_id == release_id, deliveries.c.version == version
             )
-        ).scalars()
-    )
+        ).all()
+    }
+    served = {endpoint_id for endpoint_id, _ in already}
     routed = route_version(
         db=db, original=original, languages=languages, previous=previous_recipients(db, release_id, now)
     )
+    every_language = {
+        endpoint_id
+        for endpoint_id, recipient in subscriber_languages(db=db, endpoint_ids={ep for ep, _ in routed}).items()
+        if recipient.all_languages
+    }
     waiting = {
-        endpoint_id: copy
-        for endpoint_id, copy in routed.items()
-        if endpoint_id not in already and copy.language == language
+        (endpoint_id, copy_language): copy
+        for (endpoint_id, copy_language), copy in routed.items()
+        if copy_language == language
+        and (endpoint_id, copy_language) not in already
+        and (endpoint_id in every_language or endpoint_id not in served)
     }
     items = render_items(
         row,

@@ -92,6 +92,8 @@ class SubscriberIn(_Strict):
     languages: Annotated[list[LanguageTag], Field(max_length=100)] = []
     countries: Annotated[list[CountryCode], Field(max_length=300)] = []
     categories: Annotated[list[Category], Field(max_length=500)] = []
+    # Every language it lists that is deliverable, not only the most preferred; strict: "yes" or 1 is refused.
+    all_languages: Annotated[bool, Field(strict=True)] = False
     endpoints: Annotated[list[EndpointIn], Field(max_length=20)] = []
 
 
@@ -101,6 +103,7 @@ class SubscriberPatch(_Strict):
     languages: Annotated[list[LanguageTag], Field(max_length=100)] | None = None
     countries: Annotated[list[CountryCode], Field(max_length=300)] | None = None
     categories: Annotated[list[Category], Field(max_length=500)] | None = None
+    all_languages: Annotated[bool, Field(strict=True)] | None = None
     endpoints: Annotated[list[EndpointIn], Field(max_length=20)] | None = None
 
 

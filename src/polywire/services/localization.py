@@ -96,6 +96,7 @@ def plan_languages(
     reason, so the publisher sees it). Otherwise: every language that a subscriber matching the release's regions
     and categories lists *before* any language the original already satisfies (a subscriber reading
     ``["en", "es"]`` gets the English original, so Spanish is not made for it), and that the chain can produce.
+    A subscriber asking for all its languages (``all_languages``) wants every one it lists made.
     """
     source = content.language
     if target_languages is not None:
@@ -107,6 +108,8 @@ def plan_languages(
     for recipient in readers(db=db, content=content):
         for tag in recipient.languages:
             if language_matches(tag, source):
+                if recipient.all_languages:
+                    continue
                 break
             wanted.append(tag)
     producible = []

@@ -1,4 +1,4 @@
-"""Materialising a version: render its payloads once and write one delivery row per recipient endpoint.
+"""Materialising a version: render its payloads once and write one delivery row per copy (endpoint and language).
 
 This runs when a release, correction or withdrawal is accepted, so that at the embargo instant nothing remains
 but flipping rows to due and sending bytes that already exist.
@@ -22,7 +22,7 @@ from polywire.store.tables import deliveries, payloads
 
 @dataclass(frozen=True, slots=True)
 class Copy:
-    """What one endpoint gets of a version: for which subscriber, as which event, in which language."""
+    """One copy of a version to one endpoint: for which subscriber, as which event, in which language."""
 
     subscriber_id: str
     event: EventType
@@ -35,12 +35,12 @@ def materialise(
     release_id: str,
     version: int,
     items: Mapping[str, dict[str, Any]],
-    recipients: Mapping[str, Copy],
+    recipients: Mapping[tuple[str, str], Copy],
     release_at: datetime,
     now: datetime,
 ) -> int:
-    """Write payloads and deliveries for one version; ``recipients`` maps endpoint → copy, ``items`` maps each
-    language to its ninjs item.
+    """Write payloads and deliveries for one version; ``recipients`` maps (endpoint, language) → copy, ``items``
+    maps each language to its ninjs item.
 
     One payload is rendered per (language, event) actually needed. Deliveries whose release time is still
     ahead are ``held``; the rest are ``pending`` and due at once. Returns the number of deliveries written.
@@ -81,7 +81,7 @@ def materialise(
             "next_attempt_at": release_at,
             "created_at": now,
         }
-        for endpoint_id, copy in sorted(recipients.items())
+        for (endpoint_id, _), copy in sorted(recipients.items())
     ]
     db.execute(insert(deliveries), rows)
     return len(rows)

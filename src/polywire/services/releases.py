@@ -37,7 +37,7 @@ from polywire.services.localization import record as record_localizations
 from polywire.services.localization import stored as stored_localizations
 from polywire.services.planning import Copy, materialise
 from polywire.services.routing import live_endpoints
-from polywire.store.tables import deliveries, release_versions, releases
+from polywire.store.tables import deliveries, release_versions, releases, subscribers
 
 # Called after a change commits with the moment its deliveries fall due, so the runners can wake for it.
 DueNotifier = Callable[[datetime], None]
@@ -188,7 +188,7 @@ def _localize_and_route(
     version: int,
     content: ReleaseContent,
     ednote: str | None,
-    previous: dict[str, str],
+    previous: dict[str, tuple[str, ...]],
     chain: EngineChain | None,
     now: datetime,
     prepared: PreparedLanguages | None = None,
@@ -285,11 +285,13 @@ def _current_content(db: Connection, release_id: str, version: int) -> tuple[Rel
     return ReleaseContent.from_dict(row.content), row.ednote
 
 
-def previous_recipients(db: Connection, release_id: str, now: datetime) -> dict[str, str]:
-    """Endpoints that have, or may at this moment be receiving, a copy of any version → the language of the
-    newest such copy."""
+def previous_recipients(db: Connection, release_id: str, now: datetime) -> dict[str, tuple[str, ...]]:
+    """Endpoints that have, or may at this moment be receiving, a copy of any version → the languages they got:
+    the language of the newest such copy, or for a subscriber asking for all its languages every language it
+    received of any version (newest first)."""
     rows = db.execute(
-        select(deliveries.c.endpoint_id, deliveries.c.language, deliveries.c.version)
+        select(deliveries.c.endpoint_id, deliveries.c.language, deliveries.c.version, subscribers.c.all_languages)
+        .join(subscribers, subscribers.c.id == deliveries.c.subscriber_id)
         .where(
             deliveries.c.release_id == release_id,
             or_(
@@ -297,11 +299,19 @@ def previous_recipients(db: Connection, release_id: str, now: datetime) -> dict[
                 and_(deliveries.c.leased_until.is_not(None), deliveries.c.leased_until > now),
             ),
         )
-        .order_by(deliveries.c.version)
+        .order_by(deliveries.c.version.desc(), deliveries.c.language)
     ).all()
     fallback = db.execute(select(releases.c.language).where(releases.c.id == release_id)).scalar_one()
-    # Ordered by version, so the newest copy's language wins.
-    return {row.endpoint_id: row.language or fallback for row in rows}
+    received: dict[str, tuple[str, ...]] = {}
+    # Ordered newest version first, so an ordinary subscriber's newest copy's language is the one it keeps.
+    for row in rows:
+        language = row.language or fallback
+        had = received.get(row.endpoint_id)
+        if had is None:
+            received[row.endpoint_id] = (language,)
+        elif row.all_languages and language not in had:
+            received[row.endpoint_id] = (*had, language)
+    return received
 
 
 def _close_open_copies(db: Connection, release_id: str, state: DeliveryState, reason: str) -> None:
@@ -383,10 +393,11 @@ def withdraw_release(*, db: Connection, principal: Principal, release_id: str, r
         )
     )
     row = db.execute(select(releases).where(releases.c.id == release_id)).one()
-    # Every endpoint that received any copy hears of the withdrawal, in the language (and under the uri) it got.
+    # Every endpoint that received any copy hears of the withdrawal, in each language (and under the uri) it got.
     recipients = {
-        endpoint_id: Copy(subscriber_id, EventType.WITHDRAWN, previous[endpoint_id])
+        (endpoint_id, language): Copy(subscriber_id, EventType.WITHDRAWN, language)
         for endpoint_id, subscriber_id in live_endpoints(db=db, endpoint_ids=set(previous)).items()
+        for language in previous[endpoint_id]
     }
     items = render_items(
         row,

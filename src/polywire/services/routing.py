@@ -21,6 +21,8 @@ class Recipient:
     subscriber_id: str
     # The subscriber's languages, most preferred first (empty: any).
     languages: tuple[str, ...] = ()
+    # It asked for every language it lists that is deliverable, not only the most preferred one.
+    all_languages: bool = False
 
 
 def readers(*, db: Connection, content: ReleaseContent) -> list[Recipient]:
@@ -34,6 +36,7 @@ def readers(*, db: Connection, content: ReleaseContent) -> list[Recipient]:
             endpoints.c.id,
             endpoints.c.subscriber_id,
             subscribers.c.languages,
+            subscribers.c.all_languages,
             subscribers.c.countries,
             subscribers.c.categories,
         )
@@ -46,7 +49,12 @@ def readers(*, db: Connection, content: ReleaseContent) -> list[Recipient]:
         filters = Filters((), tuple(row.countries), tuple(row.categories))
         if filters.accepts(language=content.language, regions=content.regions, categories=content.categories):
             recipients.append(
-                Recipient(endpoint_id=row.id, subscriber_id=row.subscriber_id, languages=tuple(row.languages))
+                Recipient(
+                    endpoint_id=row.id,
+                    subscriber_id=row.subscriber_id,
+                    languages=tuple(row.languages),
+                    all_languages=row.all_languages,
+                )
             )
     return recipients
 
@@ -56,7 +64,7 @@ def subscriber_languages(*, db: Connection, endpoint_ids: set[str]) -> dict[str,
     if not endpoint_ids:
         return {}
     rows = db.execute(
-        select(endpoints.c.id, endpoints.c.subscriber_id, subscribers.c.languages)
+        select(endpoints.c.id, endpoints.c.subscriber_id, subscribers.c.languages, subscribers.c.all_languages)
         .join(subscribers, subscribers.c.id == endpoints.c.subscriber_id)
         .where(
             endpoints.c.id.in_(sorted(endpoint_ids)),
@@ -64,7 +72,7 @@ def subscriber_languages(*, db: Connection, endpoint_ids: set[str]) -> dict[str,
             subscribers.c.deleted_at.is_(None),
         )
     ).all()
-    return {row.id: Recipient(row.id, row.subscriber_id, tuple(row.languages)) for row in rows}
+    return {row.id: Recipient(row.id, row.subscriber_id, tuple(row.languages), row.all_languages) for row in rows}
 
 
 def live_endpoints(*, db: Connection, endpoint_ids: set[str]) -> dict[str, str]:

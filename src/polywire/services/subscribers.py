@@ -88,6 +88,7 @@ def create_subscriber(*, db: Connection, draft: SubscriberIn, policy: EndpointPo
             languages=_unique(draft.languages),
             countries=_unique(draft.countries),
             categories=_unique(draft.categories),
+            all_languages=draft.all_languages,
             created_at=now,
             updated_at=now,
         )
@@ -105,6 +106,7 @@ def create_subscriber(*, db: Connection, draft: SubscriberIn, policy: EndpointPo
         "languages": _unique(draft.languages),
         "countries": _unique(draft.countries),
         "categories": _unique(draft.categories),
+        "all_languages": draft.all_languages,
         "endpoints": created,
         "created_at": rfc3339(now),
         "updated_at": rfc3339(now),
@@ -150,6 +152,7 @@ def get_subscriber(*, db: Connection, subscriber_id: str) -> dict[str, Any]:
         "languages": row.languages,
         "countries": row.countries,
         "categories": row.categories,
+        "all_languages": row.all_languages,
         "endpoints": [_endpoint_view(ep) for ep in endpoint_rows],
         "created_at": rfc3339(row.created_at),
         "updated_at": rfc3339(row.updated_at),
@@ -173,7 +176,7 @@ def update_subscriber(
     _live_subscriber(db, subscriber_id)
     now = utc_now()
     values: dict[str, Any] = {"updated_at": now}
-    for field in ("name", "kind"):
+    for field in ("name", "kind", "all_languages"):
         if getattr(patch, field) is not None:
             values[field] = getattr(patch, field)
     for field in ("languages", "countries", "categories"):

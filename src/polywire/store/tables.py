@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from polywire.store.types import UTCDateTime
@@ -56,6 +57,8 @@ subscribers = Table(
     Column("languages", JSON, nullable=False),
     Column("countries", JSON, nullable=False),
     Column("categories", JSON, nullable=False),
+    # Every language it lists that is deliverable, not only the most preferred one.
+    Column("all_languages", Boolean, nullable=False, server_default=false()),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     # Deleting keeps the row so that past delivery reports still name who received what.
