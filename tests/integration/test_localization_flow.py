@@ -292,7 +292,7 @@ def test_translation_is_prepared_outside_the_write_transaction(migrated: Engine,
 
     def prepare() -> None:
         with read_only(migrated) as db:
-            prepared.append(prepare_submission(db=db, draft=draft, chain=_chain(engine)))
+            prepared.append(prepare_submission(db=db, principal=PUBLISHER, draft=draft, chain=_chain(engine)))
 
     worker = threading.Thread(target=prepare)
     worker.start()

@@ -172,3 +172,9 @@ class LocalizationEdit(_Strict):
 
 class WithdrawIn(_Strict):
     reason: Annotated[RequiredText, Field(max_length=5000)]
+
+
+class GatePolicyIn(_Strict):
+    """A publisher's choice of quality-gate preset (the service refuses a name that is not a preset)."""
+
+    gate_policy: Annotated[str, Field(min_length=1, max_length=40)]

@@ -29,7 +29,7 @@ from polywire.localize.checks.base import TranslationPair
 from polywire.localize.commands import text_of
 from polywire.localize.engines import EngineChain
 from polywire.localize.engines.base import EngineError
-from polywire.localize.gate import Verdict, assess
+from polywire.localize.gate import GatePolicy, Verdict, assess
 from polywire.localize.translate import Translation, translate_texts
 from polywire.services.routing import readers
 from polywire.store.tables import localizations
@@ -127,17 +127,20 @@ def localize(
     chain: EngineChain | None,
     content: ReleaseContent,
     languages: Sequence[str],
+    policy: GatePolicy,
     protected_terms: Sequence[str] = (),
     max_workers: int | None = None,
 ) -> list[Localization]:
-    """Translate and gate the version into every language, in parallel; the original comes first."""
+    """Translate and gate the version into every language, in parallel, under the publisher's gate policy; the
+    original comes first."""
     results = [original_localization(content)]
     if not languages:
         return results
     workers = max(1, min(len(languages), max_workers or os.cpu_count() or 2))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="localize") as pool:
         futures = [
-            pool.submit(_localize_one, chain, content, language, tuple(protected_terms)) for language in languages
+            pool.submit(_localize_one, chain, content, language, tuple(protected_terms), policy)
+            for language in languages
         ]
         results.extend(future.result() for future in futures)
     return results
@@ -149,7 +152,11 @@ def _held_for(language: str, reason: str) -> Localization:
 
 
 def _localize_one(
-    chain: EngineChain | None, content: ReleaseContent, language: str, protected_terms: tuple[str, ...]
+    chain: EngineChain | None,
+    content: ReleaseContent,
+    language: str,
+    protected_terms: tuple[str, ...],
+    policy: GatePolicy,
 ) -> Localization:
     if chain is None:
         return _held_for(language, "no translation engines are configured")
@@ -180,7 +187,7 @@ def _localize_one(
     sources.append(("body_html", text_of(content.body_html), text_of(body.text), body))
     for field, source_text, target_text, translation in sources:
         verdict, field_findings = _gate(
-            field, source_text, target_text, translation, content, language, protected_terms
+            field, source_text, target_text, translation, content, language, protected_terms, policy
         )
         verdicts.append(verdict)
         findings.extend(field_findings)
@@ -205,6 +212,7 @@ def _gate(
     content: ReleaseContent,
     language: str,
     protected_terms: tuple[str, ...],
+    policy: GatePolicy,
 ) -> tuple[Verdict, list[dict[str, Any]]]:
     pair = TranslationPair.build(
         source=source_text,
@@ -216,7 +224,7 @@ def _gate(
         protected_terms=tuple(term for term in protected_terms if term in source_text)
         + tuple(p.original for p in translation.protected if p.replacement == p.original),
     )
-    assessment = assess(pair)
+    assessment = assess(pair, policy)
     findings = [{**finding.as_json(), "field": field} for finding in assessment.findings]
     verdict = assessment.verdict
     if not translation.restore.ok:

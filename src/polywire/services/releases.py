@@ -30,12 +30,14 @@ from polywire.domain.roles import Principal, Role
 from polywire.errors import Conflict, Forbidden, InvalidInput, NotFound
 from polywire.ids import new_id
 from polywire.localize.engines import EngineChain
+from polywire.localize.gate import GatePolicy
 from polywire.services.copies import render_items, route_version
 from polywire.services.inputs import CorrectionIn, ReleaseIn
 from polywire.services.localization import Localization, localize, plan_languages
 from polywire.services.localization import record as record_localizations
 from polywire.services.localization import stored as stored_localizations
 from polywire.services.planning import Copy, materialise
+from polywire.services.policies import gate_policy_for, organization_of
 from polywire.services.routing import live_endpoints
 from polywire.store.tables import deliveries, release_versions, releases, subscribers
 
@@ -77,25 +79,35 @@ def _content_of(draft: ReleaseIn) -> ReleaseContent:
 
 @dataclass(frozen=True, slots=True)
 class PreparedLanguages:
-    """A version's localisations, made before its write transaction opens, and the content they were made from.
+    """A version's localisations, made before its write transaction opens, with the content they were made from
+    and the publisher's gate policy that judged them.
 
     Translation takes seconds; inside the write transaction it would hold SQLite's write lock that long and keep
     the delivery runners from recording or claiming anything, embargo instants included. The write uses these
-    only if the content is still the same; otherwise it translates again itself.
+    only if the content and the policy are still the same; otherwise it translates again itself.
     """
 
     content: ReleaseContent
     localized: list[Localization]
+    policy: GatePolicy
 
 
-def prepare_submission(*, db: Connection, draft: ReleaseIn, chain: EngineChain | None) -> PreparedLanguages:
-    """Plan and translate a submission's languages on a read-only connection (see PreparedLanguages)."""
+def prepare_submission(
+    *, db: Connection, principal: Principal, draft: ReleaseIn, chain: EngineChain | None
+) -> PreparedLanguages:
+    """Plan and translate a submission's languages on a read-only connection (see PreparedLanguages), judged by
+    the submitting organisation's gate policy."""
     content = _content_of(draft)
+    policy = gate_policy_for(db, organization_of(principal))
     languages = plan_languages(db=db, content=content, target_languages=draft.target_languages, chain=chain)
     localized = localize(
-        chain=chain, content=content, languages=languages, protected_terms=tuple(draft.protected_terms or ())
+        chain=chain,
+        content=content,
+        languages=languages,
+        policy=policy,
+        protected_terms=tuple(draft.protected_terms or ()),
     )
-    return PreparedLanguages(content, localized)
+    return PreparedLanguages(content, localized, policy)
 
 
 def prepare_correction(
@@ -111,11 +123,16 @@ def prepare_correction(
         return None
     old_content, _ = _current_content(db, release_id, row.current_version)
     content = old_content.corrected(changes)
+    policy = gate_policy_for(db, row.organization)
     languages = plan_languages(db=db, content=content, target_languages=row.target_languages, chain=chain)
     localized = localize(
-        chain=chain, content=content, languages=languages, protected_terms=tuple(row.protected_terms or ())
+        chain=chain,
+        content=content,
+        languages=languages,
+        policy=policy,
+        protected_terms=tuple(row.protected_terms or ()),
     )
-    return PreparedLanguages(content, localized)
+    return PreparedLanguages(content, localized, policy)
 
 
 def submit_release(
@@ -134,7 +151,7 @@ def submit_release(
     """
     if principal.role not in (Role.PUBLISHER, Role.ADMIN):
         raise Forbidden("only publisher and admin keys submit releases")
-    organization = principal.organization or principal.name
+    organization = organization_of(principal)
     now = utc_now()
     request_hash = _request_hash(draft)
     if idempotency_key is not None:
@@ -193,14 +210,19 @@ def _localize_and_route(
     now: datetime,
     prepared: PreparedLanguages | None = None,
 ) -> None:
-    """Translate and gate the version (unless prepared for this very content), store its languages, and
-    materialise a copy per recipient endpoint."""
-    if prepared is not None and prepared.content == content:
+    """Translate and gate the version under its organisation's gate policy (unless prepared for this very content
+    and policy), store its languages, and materialise a copy per recipient endpoint."""
+    policy = gate_policy_for(db, row.organization)
+    if prepared is not None and prepared.content == content and prepared.policy == policy:
         localized = prepared.localized
     else:
         languages = plan_languages(db=db, content=content, target_languages=row.target_languages, chain=chain)
         localized = localize(
-            chain=chain, content=content, languages=languages, protected_terms=tuple(row.protected_terms or ())
+            chain=chain,
+            content=content,
+            languages=languages,
+            policy=policy,
+            protected_terms=tuple(row.protected_terms or ()),
         )
     record_localizations(db=db, release_id=row.id, version=version, items=localized, now=now)
     recipients = route_version(db=db, original=content, languages=localized, previous=previous)
@@ -269,7 +291,7 @@ def owned_release(db: Connection, principal: Principal, release_id: str, *, for_
     row = db.execute(query).first()
     if row is None:
         raise NotFound(f"no release {release_id}")
-    if principal.role is Role.PUBLISHER and row.organization != (principal.organization or principal.name):
+    if principal.role is Role.PUBLISHER and row.organization != organization_of(principal):
         raise NotFound(f"no release {release_id}")
     if principal.role is Role.SUBSCRIBER and row.embargo_until is not None and row.embargo_until > utc_now():
         raise NotFound(f"no release {release_id}")

@@ -195,3 +195,13 @@ attempts = Table(
     Column("error", Text),
     Column("outcome", String(20), nullable=False),
 )
+
+publisher_policies = Table(
+    "publisher_policies",
+    metadata,
+    # Per publishing organisation (releases.organization): the gate preset its translations are judged by.
+    # No row means the default preset, "standard".
+    Column("organization", String(200), primary_key=True),
+    Column("gate_policy", String(40), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)

@@ -29,7 +29,7 @@ def submit_release(
     # Translate first, on a read-only connection: the write transaction then lasts milliseconds, not the seconds
     # translation takes, and never keeps the delivery runners waiting.
     with runtime.reading() as db:
-        prepared = service.prepare_submission(db=db, draft=body, chain=runtime.translation)
+        prepared = service.prepare_submission(db=db, principal=principal, draft=body, chain=runtime.translation)
     with runtime.transaction() as db:
         view, created = service.submit_release(
             db=db,
