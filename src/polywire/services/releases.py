@@ -92,22 +92,37 @@ class PreparedLanguages:
     policy: GatePolicy
 
 
+def _prepare(
+    db: Connection,
+    *,
+    organization: str,
+    content: ReleaseContent,
+    target_languages: list[str] | None,
+    protected_terms: list[str] | None,
+    chain: EngineChain | None,
+) -> PreparedLanguages:
+    """Plan a version's languages, translate them and gate them under the organisation's policy."""
+    policy = gate_policy_for(db, organization)
+    languages = plan_languages(db=db, content=content, target_languages=target_languages, chain=chain)
+    localized = localize(
+        chain=chain, content=content, languages=languages, policy=policy, protected_terms=tuple(protected_terms or ())
+    )
+    return PreparedLanguages(content, localized, policy)
+
+
 def prepare_submission(
     *, db: Connection, principal: Principal, draft: ReleaseIn, chain: EngineChain | None
 ) -> PreparedLanguages:
     """Plan and translate a submission's languages on a read-only connection (see PreparedLanguages), judged by
     the submitting organisation's gate policy."""
-    content = _content_of(draft)
-    policy = gate_policy_for(db, organization_of(principal))
-    languages = plan_languages(db=db, content=content, target_languages=draft.target_languages, chain=chain)
-    localized = localize(
+    return _prepare(
+        db,
+        organization=organization_of(principal),
+        content=_content_of(draft),
+        target_languages=draft.target_languages,
+        protected_terms=draft.protected_terms,
         chain=chain,
-        content=content,
-        languages=languages,
-        policy=policy,
-        protected_terms=tuple(draft.protected_terms or ()),
     )
-    return PreparedLanguages(content, localized, policy)
 
 
 def prepare_correction(
@@ -122,17 +137,14 @@ def prepare_correction(
     if any(changes.get(required, "") is None for required in ("headline", "body_html")):
         return None
     old_content, _ = _current_content(db, release_id, row.current_version)
-    content = old_content.corrected(changes)
-    policy = gate_policy_for(db, row.organization)
-    languages = plan_languages(db=db, content=content, target_languages=row.target_languages, chain=chain)
-    localized = localize(
+    return _prepare(
+        db,
+        organization=row.organization,
+        content=old_content.corrected(changes),
+        target_languages=row.target_languages,
+        protected_terms=row.protected_terms,
         chain=chain,
-        content=content,
-        languages=languages,
-        policy=policy,
-        protected_terms=tuple(row.protected_terms or ()),
     )
-    return PreparedLanguages(content, localized, policy)
 
 
 def submit_release(
@@ -213,17 +225,16 @@ def _localize_and_route(
     """Translate and gate the version under its organisation's gate policy (unless prepared for this very content
     and policy), store its languages, and materialise a copy per recipient endpoint."""
     policy = gate_policy_for(db, row.organization)
-    if prepared is not None and prepared.content == content and prepared.policy == policy:
-        localized = prepared.localized
-    else:
-        languages = plan_languages(db=db, content=content, target_languages=row.target_languages, chain=chain)
-        localized = localize(
-            chain=chain,
+    if prepared is None or prepared.content != content or prepared.policy != policy:
+        prepared = _prepare(
+            db,
+            organization=row.organization,
             content=content,
-            languages=languages,
-            policy=policy,
-            protected_terms=tuple(row.protected_terms or ()),
+            target_languages=row.target_languages,
+            protected_terms=row.protected_terms,
+            chain=chain,
         )
+    localized = prepared.localized
     record_localizations(db=db, release_id=row.id, version=version, items=localized, now=now)
     recipients = route_version(db=db, original=content, languages=localized, previous=previous)
     items = render_items(
