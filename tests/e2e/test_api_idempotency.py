@@ -4,33 +4,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.support.receiver import Received, Receiver
 from tests.support.server import PolywireServer
-
-
-@pytest.fixture(scope="module")
-def wire(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PolywireServer]:
-    """One server for the module (starting one costs seconds); tests keep apart by their own ids and paths."""
-    instance = PolywireServer(tmp_path_factory.mktemp("idempotency") / "var")
-    instance.with_standard_keys()
-    instance.start()
-    yield instance
-    instance.close()
-
-
-@pytest.fixture(scope="module")
-def hooks() -> Iterator[Receiver]:
-    instance = Receiver().start()
-    yield instance
-    instance.stop()
-
 
 RELEASE: dict[str, Any] = {
     "headline": "Acme opens a plant",

@@ -4,31 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 
-import pytest
 from standardwebhooks.webhooks import Webhook
 
 from tests.support.receiver import Receiver
 from tests.support.server import PolywireServer
-
-
-@pytest.fixture(scope="module")
-def wire(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PolywireServer]:
-    """One server for the module (starting one costs seconds); tests keep apart by their own ids and paths."""
-    instance = PolywireServer(tmp_path_factory.mktemp("sanitise") / "var")
-    instance.with_standard_keys()
-    instance.start()
-    yield instance
-    instance.close()
-
-
-@pytest.fixture(scope="module")
-def hooks() -> Iterator[Receiver]:
-    instance = Receiver().start()
-    yield instance
-    instance.stop()
-
 
 HOSTILE_HTML = (
     "<p>Acme opens a <strong>plant</strong> in Leipzig.</p>"

@@ -5,13 +5,9 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from collections.abc import Iterator
-
-import pytest
 
 from tests.e2e.test_delivery_support import (
     all_in_state,
-    custom_server,
     embargo_in,
     items_by_endpoint,
     report,
@@ -23,13 +19,6 @@ from tests.e2e.test_delivery_support import (
 )
 from tests.support.receiver import Answer, Receiver
 from tests.support.server import PolywireServer
-
-
-@pytest.fixture(scope="module")
-def wire(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PolywireServer]:
-    """One server for this module; each test routes on its own category tags."""
-    with custom_server(tmp_path_factory.mktemp("corrections") / "var") as instance:
-        yield instance
 
 
 def _correct(server: PolywireServer, release_id: str, **changes: object) -> dict[str, object]:

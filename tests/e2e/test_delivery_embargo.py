@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-
-import pytest
 
 from tests.e2e.test_delivery_support import (
     all_in_state,
-    custom_server,
     embargo_in,
     report,
     submit,
@@ -20,13 +16,6 @@ from tests.e2e.test_delivery_support import (
 )
 from tests.support.receiver import Receiver
 from tests.support.server import PolywireServer
-
-
-@pytest.fixture(scope="module")
-def wire(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PolywireServer]:
-    """One server for this module; each test routes on its own category tag."""
-    with custom_server(tmp_path_factory.mktemp("embargo") / "var") as instance:
-        yield instance
 
 
 def test_nothing_leaves_or_shows_before_the_embargo(wire: PolywireServer, receiver: Receiver) -> None:

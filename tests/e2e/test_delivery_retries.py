@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-
-import pytest
 
 from tests.e2e.test_delivery_support import (
     all_in_state,
@@ -25,13 +23,6 @@ from tests.e2e.test_delivery_support import (
 )
 from tests.support.receiver import Answer, Received, Receiver
 from tests.support.server import PolywireServer
-
-
-@pytest.fixture(scope="module")
-def wire(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PolywireServer]:
-    """One server for this module's default-settings tests; each test routes on its own category tag."""
-    with custom_server(tmp_path_factory.mktemp("retries") / "var") as instance:
-        yield instance
 
 
 def answers(*sequence: Answer) -> Callable[[Received], Answer]:

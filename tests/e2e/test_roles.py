@@ -4,31 +4,11 @@ from unknown ones."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
-
 from tests.support.receiver import Receiver
 from tests.support.server import PolywireServer
-
-
-@pytest.fixture(scope="module")
-def wire(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PolywireServer]:
-    """One server for the module (starting one costs seconds); tests keep apart by their own ids and paths."""
-    instance = PolywireServer(tmp_path_factory.mktemp("roles") / "var")
-    instance.with_standard_keys()
-    instance.start()
-    yield instance
-    instance.close()
-
-
-@pytest.fixture(scope="module")
-def hooks() -> Iterator[Receiver]:
-    instance = Receiver().start()
-    yield instance
-    instance.stop()
 
 
 def submit(wire: PolywireServer, org: str, headline: str, **extra: Any) -> dict[str, Any]:
