@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 
 from polywire.localize import ApertiumEngine, translate_text
+from polywire.localize.checks.base import Severity, TranslationPair
+from polywire.localize.gate import assess
 from tests.conftest import missing
 
 RELEASE = (
@@ -77,11 +79,12 @@ def test_unknown_words_of_a_pivot_step_are_kept(apertium: ApertiumEngine) -> Non
 
 
 def test_protected_spans_come_out_byte_identical(apertium: ApertiumEngine) -> None:
-    """The brand, amount, ticker, URL and e-mail are unchanged in the Spanish text, which apertium alone mangles."""
+    """The brand, ticker, URL and e-mail are unchanged in the Spanish text, which apertium alone mangles; the amount
+    keeps its figure, written the Spanish way."""
     unprotected = apertium.translate([RELEASE], source="en", target="es", html=False)[0]
     assert "Energía de Siemens" in unprotected
     result = translate_text(RELEASE, source="en", target="es", engine=apertium, protected_terms=["Siemens Energy"])
-    for span in ["Siemens Energy", "€1.2 billion", "NYSE: SIE", "https://www.siemens-energy.com/press",
+    for span in ["Siemens Energy", "1,2 mil millones\u00a0€", "NYSE: SIE", "https://www.siemens-energy.com/press",
                  "press@siemens-energy.com"]:  # fmt: skip
         assert span in result.text, span
     assert "Energía" not in result.text and "⟦" not in result.text
@@ -96,7 +99,7 @@ def test_protected_spans_survive_html_mode_and_a_pivot(apertium: ApertiumEngine)
         fragment, source="en", target="pt", engine=apertium, protected_terms=["Siemens Energy"], html=True
     )
     assert '<a href="https://acme.example/ir">Siemens Energy</a>' in result.text
-    assert "12.5 %" in result.text and "(ETR: ENR)" in result.text
+    assert "12,5%" in result.text and "(ETR: ENR)" in result.text
     assert result.chain == ("en", "es", "pt") and result.restore.ok
 
 
@@ -108,3 +111,25 @@ def test_forced_glossary_term_is_applied(apertium: ApertiumEngine) -> None:
     )
     assert "planta" in plain.text
     assert "fábrica" in forced.text and "planta" not in forced.text
+
+
+def test_a_realistic_release_is_not_held_for_its_own_amounts(apertium: ApertiumEngine) -> None:
+    """Amounts, percentages and units come back in each language's own notation, so the numbers check, which
+    reads the translation the target language's way, finds the same figures and holds nothing; before amounts
+    were localised, "€1.2 billion" left verbatim in Spanish read as the numbers 1 and 2 billion and was held."""
+    release = (
+        "Siemens Energy reported revenue of €1.2 billion in the third quarter, up 12.5% on the year. The company "
+        "will invest USD 400 million in a 250 MW wind farm near Vilnius, its chief executive said on Tuesday."
+    )
+    expected = {
+        "es": ["1,2 mil millones\u00a0€", "12,5\u00a0%", "400 millones\u00a0USD"],
+        "ca": ["1,2 milers de milions\u00a0€", "12,5\u00a0%", "400 milions\u00a0USD"],
+        "pt": ["€\u00a01,2 bilhão", "12,5%", "USD\u00a0400 milhões"],
+    }
+    for target, spans in expected.items():
+        result = translate_text(release, source="en", target=target, engine=apertium)
+        for span in spans:
+            assert span in result.text, (target, span, result.text)
+        pair = TranslationPair.build(source=release, target=result.text, source_lang="en", target_lang=target)
+        holds = [f for f in assess(pair).findings if f.check == "numbers" and f.severity is Severity.HOLD]
+        assert holds == [], (target, result.text)

@@ -3,7 +3,8 @@
 Engines mangle names and codes: apertium turns "Siemens Energy" into "Energía de Siemens", glues unknown names
 to the next word, and rewrites amounts. So before translation every span that must survive is replaced by a
 numbered placeholder ``⟦N⟧`` and, after translation, each placeholder is replaced by the original (or, for a
-forced glossary term, by the term's translation). Each occurrence gets its own number, so a placeholder the
+forced glossary term, by the term's translation, and for an amount, by the same figure in the target language's
+notation: see amounts.py). Each occurrence gets its own number, so a placeholder the
 engine dropped or repeated is reported in a `RestoreReport` for the quality gate rather than going unnoticed.
 
 Why ``⟦N⟧``: of the shapes we tried (``ZZP1ZZ``, ``__P1__``, ``{1}``, ``[[1]]``, ``⟦1⟧``), it and ``{1}`` came
@@ -39,6 +40,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from polywire.localize.amounts import localise_amount
 from polywire.localize.html import split_markup
 
 
@@ -238,6 +240,8 @@ def _candidates(
     glossary_map: Mapping[str, str],
     names: bool,
     escape: bool,
+    source: str,
+    target: str | None,
 ) -> list[_Candidate]:
     found: list[_Candidate] = []
     for match in _URL.finditer(text):
@@ -255,7 +259,10 @@ def _candidates(
             replacement = html_lib.escape(translation, quote=False) if escape else translation
             found.append(_Candidate(match.start(), match.end(), Kind.GLOSSARY, replacement))
     found += [_Candidate(m.start(), m.end(), Kind.TICKER, m.group()) for m in _TICKER.finditer(text)]
-    found += [_Candidate(m.start(), m.end(), Kind.AMOUNT, m.group()) for m in _AMOUNT.finditer(text)]
+    for match in _AMOUNT.finditer(text):
+        # The figure stays; its words and separators follow the target language (see amounts.py).
+        written = match.group() if target is None else localise_amount(match.group(), source=source, target=target)
+        found.append(_Candidate(match.start(), match.end(), Kind.AMOUNT, written))
     found += [_Candidate(m.start(), m.end(), Kind.HANDLE, m.group()) for m in _HANDLE.finditer(text)]
     if names:
         for candidate in _name_candidates(text):
@@ -280,6 +287,7 @@ def mask(
     glossary: Mapping[str, str] | None = None,
     html: bool = False,
     source: str = "en",
+    target: str | None = None,
     detect_names: bool = True,
 ) -> Masked:
     """Replace protected spans of `text` by placeholders.
@@ -287,6 +295,8 @@ def mask(
     `protected_terms` are do-not-translate terms (brands, products, names), matched case-sensitively as whole
     words; `glossary` maps source terms to forced target-language translations, matched case-insensitively.
     With `html`, only text nodes are masked (entities stay as they are; terms are matched in escaped form).
+    With a `target` language, amounts are restored written the target's way ("1,2 mil millones €"); without
+    one, verbatim.
     """
     escape = html
     terms_list = [html_lib.escape(term, quote=False) if escape else term for term in protected_terms]
@@ -312,6 +322,8 @@ def mask(
                 glossary_map=glossary_map,
                 names=names,
                 escape=escape,
+                source=source,
+                target=target,
             )
         )
         cursor = 0
@@ -319,7 +331,7 @@ def mask(
             out.append(piece_text[cursor : candidate.start])
             index = len(items) + 1
             original = piece_text[candidate.start : candidate.end]
-            replacement = candidate.replacement if candidate.kind is Kind.GLOSSARY else original
+            replacement = candidate.replacement if candidate.kind in (Kind.GLOSSARY, Kind.AMOUNT) else original
             items.append(Protected(index, candidate.kind, original, replacement))
             out.append(PLACEHOLDER.format(index=index))
             cursor = candidate.end

@@ -42,7 +42,15 @@ def translate_texts(
     """Translate several texts of one release (headline, summary, body) in one engine call."""
     terms = tuple(protected_terms)
     masked = [
-        mask(text, protected_terms=terms, glossary=glossary, html=html, source=source, detect_names=detect_names)
+        mask(
+            text,
+            protected_terms=terms,
+            glossary=glossary,
+            html=html,
+            source=source,
+            target=target,
+            detect_names=detect_names,
+        )
         for text in texts
     ]
     outputs = engine.translate_detailed([m.text for m in masked], source=source, target=target, html=html)

@@ -15,7 +15,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
+from babel.numbers import get_decimal_symbol, get_group_symbol
+
+from polywire.localize.amounts import babel_locale, cldr_scale_words
 from polywire.localize.checks.base import Finding, Severity, TranslationPair, whole_target
 from polywire.localize.segment import primary_language
 
@@ -24,8 +28,8 @@ _URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&*+,;=%]+", re.
 _EMAIL = re.compile(r"[A-Za-z0-9.+\-_]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 _TRAILING = ".,;:!?)]}"
 # A run of digits joined by the separators any language uses inside numbers.
-_NUMBER_RUN = re.compile(r"(?<![\d.,])\d+(?:[.,\u00a0\u202f' ]\d+)*")
-_PIECES = re.compile(r"(\d+)|([.,\u00a0\u202f' ])")
+_NUMBER_RUN = re.compile(r"(?<![\d.,])\d+(?:[.,\u00a0\u202f'’ ]\d+)*")
+_PIECES = re.compile(r"(\d+)|([.,\u00a0\u202f'’ ])")
 _NBSP = "\u00a0\u202f"
 
 # Decimal mark and thousands separators per language; regions that write numbers the English way are listed.
@@ -106,11 +110,28 @@ class _Number:
 def _conventions(tag: str) -> tuple[str, frozenset[str]]:
     primary = primary_language(tag)
     if tag.lower() in _POINT_DECIMAL_REGIONS or primary not in _COMMA_DECIMAL:
-        return ".", frozenset({",", *_NBSP, "'"})
-    groups = {".", *_NBSP}
-    if primary in _SPACE_GROUPS:
-        groups.add(" ")
-    return ",", frozenset(groups)
+        decimal_mark, groups = ".", {",", *_NBSP, "'"}
+    else:
+        decimal_mark, groups = ",", {".", *_NBSP}
+        if primary in _SPACE_GROUPS:
+            groups.add(" ")
+    # CLDR has the last word where it knows the language (Turkish writes "1.200,50", Swiss German "1’200.50"):
+    # these are also the separators polywire writes when it localises an amount.
+    locale = babel_locale(tag)
+    if locale is not None:
+        decimal_mark = get_decimal_symbol(locale)
+        group = get_group_symbol(locale)
+        groups.add(group)
+        if group.isspace():
+            groups.add(" ")
+        groups.discard(decimal_mark)
+    return decimal_mark, frozenset(groups)
+
+
+@cache
+def _groups_by_two(tag: str) -> bool:
+    locale = babel_locale(tag)
+    return locale is not None and locale.decimal_formats[None].grouping[1] == 2
 
 
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:
@@ -149,7 +170,22 @@ def parse_numbers(text: str, tag: str) -> list[_Number]:
             following = pieces[index + 1][0] if index + 1 < len(pieces) else None
             # A thousands group needs three digits after it, and before it 1–3 digits or earlier groups.
             groups_fit = "_" in digits or len(digits) <= 3
-            if not in_decimals and sep in groups and following is not None and len(following) == 3 and groups_fit:
+            # Indian grouping ("12,34,567"): groups of two until the last group of three.
+            lakh_group = (
+                following is not None
+                and len(following) == 2
+                and _groups_by_two(tag)
+                and index + 3 < len(pieces)
+                and pieces[index + 2][1] == sep
+                and len(pieces[index + 3][0] or "") in (2, 3)
+            )
+            if (
+                not in_decimals
+                and sep in groups
+                and following is not None
+                and (len(following) == 3 or lakh_group)
+                and groups_fit
+            ):
                 digits += "_"
             elif not in_decimals and sep == decimal_mark and following is not None:
                 digits += "."
@@ -162,23 +198,50 @@ def parse_numbers(text: str, tag: str) -> list[_Number]:
             index += 1
         if digits:
             numbers.append(_make(digits, text, start, run.end()))
-    return [_scaled(number, text) for number in numbers]
+    return [_scaled(number, text, tag) for number in numbers]
 
 
-def _scaled(number: _Number, text: str) -> _Number:
-    match = _SCALE.match(text, number.end)
-    if match is None:
+@cache
+def _cldr_scale(tag: str) -> tuple[re.Pattern[str] | None, dict[str, int]]:
+    # The language's own scale words from CLDR, longest first ("mil millones" before "mil"): the same words
+    # polywire writes when it localises a protected amount, so what it writes, it reads back. Portuguese without a
+    # region is read both ways: "bilhão" (Brazil, 10⁹) and "bilião" (Portugal, 10¹²) are spelt differently.
+    words = dict(cldr_scale_words(tag))
+    if primary_language(tag) == "pt":
+        words = {**cldr_scale_words("pt-PT"), **cldr_scale_words("pt-BR"), **words}
+    if not words:
+        return None, {}
+    body = "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in sorted(words, key=len, reverse=True))
+    return re.compile(rf"[\s\u00a0]*(?P<word>{body})(?!\w)", re.IGNORECASE), words
+
+
+def _scale_exponent(text: str, position: int, tag: str) -> tuple[int, int] | None:
+    """The power of ten of the scale word right after `position`, and where the word ends; the longest reading
+    of CLDR's words and the abbreviations newsrooms use ("Mio.", "bn") wins."""
+    readings: list[tuple[int, int]] = []
+    cldr, cldr_words = _cldr_scale(tag)
+    found = cldr.match(text, position) if cldr is not None else None
+    if found is not None:
+        readings.append((found.end(), cldr_words[" ".join(found.group("word").casefold().split())]))
+    found = _SCALE.match(text, position)
+    if found is not None:
+        word = " ".join(found.group("word").casefold().rstrip(".").split())
+        if word.startswith("milijon"):
+            word = "mln"
+        elif word.startswith("milijard"):
+            word = "mlrd"
+        if word in _SCALE_VALUES:
+            readings.append((found.end(), _SCALE_VALUES[word]))
+    return max(readings) if readings else None
+
+
+def _scaled(number: _Number, text: str, tag: str) -> _Number:
+    reading = _scale_exponent(text, number.end, tag)
+    if reading is None:
         return number
-    word = " ".join(match.group("word").casefold().rstrip(".").split())
-    if word.startswith("milijon"):
-        word = "mln"
-    elif word.startswith("milijard"):
-        word = "mlrd"
-    exponent = _SCALE_VALUES.get(word)
-    if exponent is None:
-        return number
+    end, exponent = reading
     value = (number.value * Decimal(10) ** exponent).normalize()
-    return _Number(value=value, text=text[number.start : match.end()].strip(), start=number.start, end=match.end())
+    return _Number(value=value, text=text[number.start : end].strip(), start=number.start, end=end)
 
 
 def _make(digits: str, text: str, start: int, end: int) -> _Number:
