@@ -1,20 +1,30 @@
-"""/v1/releases: submit, read, correct, withdraw, the delivery report, and the languages of a release."""
+"""/v1/releases: submit, read (also as IPTC ninjs 2.2, ninjs 3.1 or NewsML-G2), correct, withdraw, the delivery report,
+and the languages of a release."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Header, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from polywire.domain.roles import Role
+from polywire.errors import InvalidInput
+from polywire.formats import FORMATS, JSON_MEDIA_TYPE
+from polywire.formats.newsml_g2 import MEDIA_TYPE as NEWSML_G2_MEDIA_TYPE
 from polywire.services import approvals
 from polywire.services import releases as service
 from polywire.services.inputs import CorrectionIn, LocalizationEdit, ReleaseIn, WithdrawIn
+from polywire.services.renditions import render_release
 from polywire.services.report import delivery_report
 from polywire.web.deps import CurrentPrincipal, RuntimeDep, require
 
 router = APIRouter(prefix="/v1/releases", tags=["releases"])
+
+# The ``format`` values, spelled out so the OpenAPI document lists them; they must be the registry's names.
+FormatName = Literal["ninjs2", "ninjs3", "newsml-g2"]
+if set(get_args(FormatName)) != set(FORMATS):  # pragma: no cover - a guard for whoever adds a format
+    raise RuntimeError(f"FormatName {get_args(FormatName)} differs from the registry {sorted(FORMATS)}")
 
 
 @router.post("", status_code=201)
@@ -55,10 +65,51 @@ def list_releases(
         return service.list_releases(db=db, principal=principal, limit=limit)
 
 
-@router.get("/{release_id}")
-def get_release(release_id: str, runtime: RuntimeDep, principal: CurrentPrincipal) -> dict[str, Any]:
+@router.get(
+    "/{release_id}",
+    response_model=None,
+    responses={
+        200: {
+            "description": "The release (polywire's view), or with format= its current version as an IPTC item",
+            "content": {JSON_MEDIA_TYPE: {}, NEWSML_G2_MEDIA_TYPE: {}},
+        }
+    },
+)
+def get_release(
+    release_id: str,
+    runtime: RuntimeDep,
+    principal: CurrentPrincipal,
+    output: Annotated[
+        FormatName | None,
+        Query(
+            alias="format",
+            description="Answer with the current version as an IPTC document: ninjs 2.2, ninjs 3.1 or a "
+            "NewsML-G2 2.35 newsItem (without it: polywire's own view of the release).",
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=35,
+            description="With format: the language of the item (BCP 47, one of the release's localizations); "
+            "by default the original.",
+        ),
+    ] = None,
+) -> dict[str, Any] | Response:
+    """The release as polywire shows it; with ``format`` (and ``lang``), the item its subscribers get."""
+    if output is None:
+        if lang is not None:
+            # The default view is the original with its metadata; languages are items of a format.
+            raise InvalidInput("lang", "choose a format too (format=ninjs2|ninjs3|newsml-g2)")
+        with runtime.reading() as db:
+            return service.get_release(db=db, principal=principal, release_id=release_id)
     with runtime.reading() as db:
-        return service.get_release(db=db, principal=principal, release_id=release_id)
+        rendition = render_release(
+            db=db, principal=principal, release_id=release_id, output=FORMATS[output], language=lang
+        )
+    headers = {"Content-Language": rendition.language}
+    return Response(rendition.body, media_type=rendition.media_type, headers=headers)
 
 
 @router.post("/{release_id}/corrections", status_code=201)
