@@ -6,8 +6,11 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
@@ -140,3 +143,47 @@ def test_in_memory_sqlite_engine_is_one_shared_database() -> None:
         migrate(memory)
     finally:
         memory.dispose()
+
+
+def test_glossaries_migration_upgrades_over_0004_and_downgrades_back(engine: Engine) -> None:
+    """0005 adds the glossaries table to a 0004 database without touching its data; downgrading to 0004 drops
+    only that table, and upgrading again brings the schema back to the head."""
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+
+    def move(step: Callable[[Config, str], None], revision: str) -> None:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            step(config, revision)
+
+    def policies() -> list[str]:
+        with engine.connect() as conn:
+            return list(conn.execute(text("SELECT gate_policy FROM publisher_policies")).scalars())
+
+    move(command.upgrade, "0004")
+    assert "glossaries" not in _tables(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO publisher_policies (organization, gate_policy, updated_at) VALUES ('Acme', 'strict', :t)"
+            ),
+            {"t": "2030-01-01 00:00:00"},
+        )
+    move(command.upgrade, "0005")
+    assert "glossaries" in _tables(engine)
+    assert policies() == ["strict"]
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO glossaries (id, organization, name, source_language, target_language, entries, "
+                "do_not_translate, revision, created_at, updated_at) "
+                "VALUES ('glo_1', 'Acme', 'Energy', 'en', 'es', '[]', '[]', 1, :t, :t)"
+            ),
+            {"t": "2030-01-01 00:00:00"},
+        )
+    move(command.downgrade, "0004")
+    assert "glossaries" not in _tables(engine)
+    assert policies() == ["strict"]
+    move(command.upgrade, "head")
+    assert _tables(engine) == set(metadata.tables) | {"alembic_version"}
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [_head()]

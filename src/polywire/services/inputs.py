@@ -178,3 +178,54 @@ class GatePolicyIn(_Strict):
     """A publisher's choice of quality-gate preset (the service refuses a name that is not a preset)."""
 
     gate_policy: Annotated[str, Field(min_length=1, max_length=40)]
+
+
+def _single_spaced(value: str) -> str:
+    # Terms are matched in the text word for word with single spaces between; a doubled space or a line break
+    # typed into a glossary would otherwise make the term never match.
+    return " ".join(value.split())
+
+
+def _has_word(value: str) -> str:
+    # A term of punctuation alone ("&", "—") would be masked wherever it stands, in every release.
+    if not any(character.isalnum() for character in value):
+        raise ValueError("must contain a letter or a digit")
+    return value
+
+
+GlossaryTerm = Annotated[
+    str,
+    Field(max_length=200),
+    AfterValidator(_no_control),
+    AfterValidator(_not_blank),
+    AfterValidator(_single_spaced),
+    AfterValidator(_has_word),
+]
+MAX_GLOSSARY_ENTRIES = 5000
+MAX_DO_NOT_TRANSLATE = 1000
+
+
+class GlossaryEntryIn(_Strict):
+    """A forced translation: wherever ``source`` stands in a release (ignoring case), ``target`` is written."""
+
+    source: GlossaryTerm
+    target: GlossaryTerm
+
+
+class GlossaryIn(_Strict):
+    """A publisher's glossary for one language pair, created or replaced whole.
+
+    Checks across entries (a source term listed twice, a term both forced and kept verbatim) need the whole
+    list and are made by ``services.glossaries``, which names the offending entry the same way.
+    """
+
+    name: Annotated[RequiredText, Field(max_length=200)]
+    source_language: LanguageTag
+    # A primary tag ("es") applies to every variety of the language; a regional one ("pt-BR") to that variety
+    # only, where it takes precedence over the primary tag's glossary.
+    target_language: LanguageTag
+    entries: Annotated[list[GlossaryEntryIn], Field(max_length=MAX_GLOSSARY_ENTRIES)] = []
+    # Brands, products and names that must reach the target language verbatim (matched case-sensitively).
+    do_not_translate: Annotated[list[GlossaryTerm], Field(max_length=MAX_DO_NOT_TRANSLATE)] = []
+    # An admin names the organisation the glossary belongs to; a publisher's is always its own.
+    organization: Annotated[RequiredText, Field(max_length=200)] | None = None

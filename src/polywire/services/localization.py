@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -31,6 +31,7 @@ from polywire.localize.engines import EngineChain
 from polywire.localize.engines.base import EngineError
 from polywire.localize.gate import GatePolicy, Verdict, assess
 from polywire.localize.translate import Translation, translate_texts
+from polywire.services.glossaries import NO_GLOSSARY, LanguageGlossary
 from polywire.services.routing import readers
 from polywire.store.tables import localizations
 
@@ -129,17 +130,27 @@ def localize(
     languages: Sequence[str],
     policy: GatePolicy,
     protected_terms: Sequence[str] = (),
+    glossaries: Mapping[str, LanguageGlossary] | None = None,
     max_workers: int | None = None,
 ) -> list[Localization]:
     """Translate and gate the version into every language, in parallel, under the publisher's gate policy; the
-    original comes first."""
+    original comes first. ``glossaries`` holds, per target language, the publisher's forced translations and
+    do-not-translate terms (see ``services.glossaries``); a language without one uses ``protected_terms`` alone."""
     results = [original_localization(content)]
     if not languages:
         return results
     workers = max(1, min(len(languages), max_workers or os.cpu_count() or 2))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="localize") as pool:
         futures = [
-            pool.submit(_localize_one, chain, content, language, tuple(protected_terms), policy)
+            pool.submit(
+                _localize_one,
+                chain,
+                content,
+                language,
+                tuple(protected_terms),
+                policy,
+                (glossaries or {}).get(language, NO_GLOSSARY),
+            )
             for language in languages
         ]
         results.extend(future.result() for future in futures)
@@ -157,9 +168,13 @@ def _localize_one(
     language: str,
     protected_terms: tuple[str, ...],
     policy: GatePolicy,
+    glossary: LanguageGlossary,
 ) -> Localization:
     if chain is None:
         return _held_for(language, "no translation engines are configured")
+    # The glossary's do-not-translate terms are protected terms of this language: masked, restored verbatim and
+    # checked by the gate like the release's own.
+    protected_terms = tuple(dict.fromkeys((*protected_terms, *glossary.do_not_translate)))
     try:
         choice = chain.choose(content.language, language)
         # One engine call for all three fields (a call costs a process start or a round trip): the plain-text
@@ -171,6 +186,7 @@ def _localize_one(
             target=language,
             engine=choice.engine,
             protected_terms=protected_terms,
+            glossary=glossary.forced,
             html=True,
         )
     except Exception as exc:

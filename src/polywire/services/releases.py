@@ -32,6 +32,7 @@ from polywire.ids import new_id
 from polywire.localize.engines import EngineChain
 from polywire.localize.gate import GatePolicy
 from polywire.services.copies import render_items, route_version
+from polywire.services.glossaries import GlossaryStamp, glossaries_for, glossary_stamp
 from polywire.services.inputs import CorrectionIn, ReleaseIn
 from polywire.services.localization import Localization, localize, plan_languages
 from polywire.services.localization import record as record_localizations
@@ -79,17 +80,18 @@ def _content_of(draft: ReleaseIn) -> ReleaseContent:
 
 @dataclass(frozen=True, slots=True)
 class PreparedLanguages:
-    """A version's localisations, made before its write transaction opens, with the content they were made from
-    and the publisher's gate policy that judged them.
+    """A version's localisations, made before its write transaction opens, with the content they were made from,
+    the publisher's gate policy that judged them and the publisher's glossaries (as id and revision) they used.
 
     Translation takes seconds; inside the write transaction it would hold SQLite's write lock that long and keep
     the delivery runners from recording or claiming anything, embargo instants included. The write uses these
-    only if the content and the policy are still the same; otherwise it translates again itself.
+    only if the content, the policy and the glossaries are still the same; otherwise it translates again itself.
     """
 
     content: ReleaseContent
     localized: list[Localization]
     policy: GatePolicy
+    glossaries: GlossaryStamp = ()
 
 
 def _prepare(
@@ -101,13 +103,20 @@ def _prepare(
     protected_terms: list[str] | None,
     chain: EngineChain | None,
 ) -> PreparedLanguages:
-    """Plan a version's languages, translate them and gate them under the organisation's policy."""
+    """Plan a version's languages, translate them with the organisation's glossaries for each, and gate them under
+    the organisation's policy."""
     policy = gate_policy_for(db, organization)
     languages = plan_languages(db=db, content=content, target_languages=target_languages, chain=chain)
+    glossaries = glossaries_for(db, organization=organization, source_language=content.language)
     localized = localize(
-        chain=chain, content=content, languages=languages, policy=policy, protected_terms=tuple(protected_terms or ())
+        chain=chain,
+        content=content,
+        languages=languages,
+        policy=policy,
+        protected_terms=tuple(protected_terms or ()),
+        glossaries={language: glossaries.for_language(language) for language in languages},
     )
-    return PreparedLanguages(content, localized, policy)
+    return PreparedLanguages(content, localized, policy, glossaries.stamp)
 
 
 def prepare_submission(
@@ -222,10 +231,11 @@ def _localize_and_route(
     now: datetime,
     prepared: PreparedLanguages | None = None,
 ) -> None:
-    """Translate and gate the version under its organisation's gate policy (unless prepared for this very content
-    and policy), store its languages, and materialise a copy per recipient endpoint."""
+    """Translate and gate the version under its organisation's gate policy and glossaries (unless prepared for this
+    very content, policy and glossaries), store its languages, and materialise a copy per recipient endpoint."""
     policy = gate_policy_for(db, row.organization)
-    if prepared is None or prepared.content != content or prepared.policy != policy:
+    stamp = glossary_stamp(db, organization=row.organization, source_language=content.language)
+    if prepared is None or prepared.content != content or prepared.policy != policy or prepared.glossaries != stamp:
         prepared = _prepare(
             db,
             organization=row.organization,

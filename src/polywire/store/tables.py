@@ -205,3 +205,25 @@ publisher_policies = Table(
     Column("gate_policy", String(40), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
+
+glossaries = Table(
+    "glossaries",
+    metadata,
+    # A publishing organisation's terminology for one language pair: forced translations (``entries``, a list of
+    # {"source", "target"}) and do-not-translate terms, applied to every release of the organisation whose
+    # language and target language the pair covers (a primary tag covers its regional variants).
+    Column("id", String(40), primary_key=True),
+    Column("organization", String(200), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("source_language", String(35), nullable=False),
+    Column("target_language", String(35), nullable=False),
+    Column("entries", JSON, nullable=False),
+    Column("do_not_translate", JSON, nullable=False),
+    # Raised by every replacement: a prepared translation compares (id, revision) pairs to tell, cheaply inside
+    # the write transaction, whether the glossaries it used are still the ones in force.
+    Column("revision", Integer, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    # Also the index behind "the organisation's glossaries", which every prepared release reads.
+    UniqueConstraint("organization", "name", name="uq_glossaries_organization_name"),
+)

@@ -16,7 +16,7 @@ from polywire.secretbox import SecretBox
 from polywire.services.subscribers import EndpointPolicy
 from polywire.store.db import make_engine, migrate
 from polywire.web import problems
-from polywire.web.api import health, policies, releases, subscribers
+from polywire.web.api import glossaries, health, policies, releases, subscribers
 from polywire.web.deps import Runtime
 from polywire.web.limits import BodySizeLimit
 
@@ -63,5 +63,6 @@ def create_app(settings: Settings, *, run_dispatcher: bool = True) -> FastAPI:
     app.include_router(subscribers.router)
     app.include_router(releases.router)
     app.include_router(policies.router)
+    app.include_router(glossaries.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
