@@ -91,14 +91,15 @@ def test_each_outlet_gets_the_release_once_in_its_own_language(server: PolywireS
 def test_a_held_translation_waits_for_approval_and_then_reaches_its_reader(
     server: PolywireServer, receiver: Receiver
 ) -> None:
-    """apertium leaves "billion" in English and splits the amount; the gate holds the Spanish copy, the English
-    outlet gets its copy at once, and approving an edited Spanish text delivers it to the Spanish outlet."""
+    """apertium does not know "substations" or "mainland" and leaves them in English; the gate holds the Spanish
+    copy, the English outlet gets its copy at once, and approving an edited Spanish text delivers it to the Spanish
+    outlet."""
     madrid = subscribe(receiver, server, "/madrid", languages=["es"])
     london = subscribe(receiver, server, "/london", languages=["en"])
     release = submit(
         server,
         headline="Acme reports its results",
-        body_html="<p>Acme reported revenue of €1.2 billion for the year.</p>",
+        body_html="<p>Acme will build two substations on the mainland this year.</p>",
         target_languages=["es"],
     )
     wait_for_report(server, release["id"], all_in_state("delivered", 1), timeout=20)
@@ -109,12 +110,12 @@ def test_a_held_translation_waits_for_approval_and_then_reaches_its_reader(
     held = _localizations(server, release["id"])["es"]
     assert held["verdict"] == "hold"
     assert held["findings"], held
-    assert {finding["check"] for finding in held["findings"]} & {"numbers", "source_words"}
+    assert "source_words" in {finding["check"] for finding in held["findings"]}
 
     path = f"/v1/releases/{release['id']}/localizations"
     assert server.request("POST", f"{path}/fr/approve", server.keys["acme"]).status_code == 404
     assert server.request("POST", f"{path}/es/approve", server.keys["globex"]).status_code == 404
-    edited = "<p>Acme registró unos ingresos de 1.200 millones de euros en el año.</p>"
+    edited = "<p>Acme construirá dos subestaciones en el continente este año.</p>"
     answer = server.request("POST", f"{path}/es/approve", server.keys["acme"], json={"body_html": edited})
     assert answer.status_code == 200, answer.text
     assert (answer.json()["verdict"], answer.json()["delivered_to"]) == ("approved", 1)

@@ -133,3 +133,23 @@ def test_a_realistic_release_is_not_held_for_its_own_amounts(apertium: ApertiumE
         pair = TranslationPair.build(source=release, target=result.text, source_lang="en", target_lang=target)
         holds = [f for f in assess(pair).findings if f.check == "numbers" and f.severity is Severity.HOLD]
         assert holds == [], (target, result.text)
+
+
+def test_a_pivot_that_moves_words_into_a_placeholder_still_restores_it(apertium: ApertiumEngine) -> None:
+    """en→es→fr: the es→fr step turns "aproximadamente ⟦1⟧" into "⟦environ 1⟧"; the amount still comes back."""
+    if not apertium.supports("es", "fr"):
+        missing("apertium cannot translate es→fr: install apertium-fr-es")
+    result = translate_text(
+        "The project will cost about €1.2 billion and is the largest private investment.",
+        source="en",
+        target="fr",
+        engine=apertium,
+    )
+    assert result.restore.ok, result.restore
+    assert "environ 1,2 milliard\u00a0€" in result.text
+
+
+def test_grouped_figures_come_back_in_the_target_notation(apertium: ApertiumEngine) -> None:
+    """Left to apertium, "350,000" stays English, which Spanish reads as 350; masked, it comes back "350.000"."""
+    result = translate_text("About 350,000 households will get power.", source="en", target="es", engine=apertium)
+    assert "350.000" in result.text and "350,000" not in result.text

@@ -16,8 +16,9 @@ loses its possessive), the price of the name coming back intact. Restoring toler
 What is masked, in order of precedence when spans overlap: URLs and e-mail addresses; the publisher's
 do-not-translate terms (case-sensitive) and forced glossary terms (case-insensitive); tickers ("NYSE: SIE",
 "(ETR: ENR)" keeps its brackets outside, "$AAPL"); amounts with a currency and an optional scale word
-("€1.2 billion", "USD 400 million"), percentages ("12.5 %") and numbers with a unit ("400 MW"); hashtags and
-@handles; and names.
+("€1.2 billion", "USD 400 million"), percentages ("12.5 %") and numbers with a unit ("400 MW"); with a target
+language, figures with digit groups or decimals ("350,000", "2.75"), which come back in its notation; hashtags
+and @handles; and names.
 
 The name heuristic: two or more capitalised words in a row ("Christian Bruch", "Siemens Gamesa", "New York
 Times"), optionally joined by a particle (von, van, de, da, del, der, di, du, la, le, bin, al, &). Titles,
@@ -53,21 +54,27 @@ class Kind(StrEnum):
     GLOSSARY = "glossary"
     TICKER = "ticker"
     AMOUNT = "amount"
+    FIGURE = "figure"
     HANDLE = "handle"
     NAME = "name"
 
 
 # Lower is stronger: when two candidate spans overlap, the stronger one is kept.
 _PRECEDENCE: Mapping[Kind, int] = {
-    Kind.URL: 0, Kind.EMAIL: 0, Kind.TERM: 1, Kind.GLOSSARY: 1, Kind.TICKER: 2, Kind.AMOUNT: 3,
+    Kind.URL: 0, Kind.EMAIL: 0, Kind.TERM: 1, Kind.GLOSSARY: 1, Kind.TICKER: 2, Kind.AMOUNT: 3, Kind.FIGURE: 3,
     Kind.HANDLE: 4, Kind.NAME: 5,
 }  # fmt: skip
 
 PLACEHOLDER = "⟦{index}⟧"
 # A placeholder in engine output: apertium may put a mark before it and some engines add spaces inside it. In
 # HTML mode apertium binds inline tags to words, and the word of "⟦1⟧" is "1": "<b>⟦1⟧</b>" comes back as
-# "⟦<b>1</b>⟧". The tags caught inside the brackets are moved back around the restored text.
-_PLACEHOLDER_FOUND = re.compile(r"[*#@]*⟦((?:\s*<[^<>]+>)*)\s*(\d+)\s*((?:<[^<>]+>\s*)*)⟧")
+# "⟦<b>1</b>⟧". The tags caught inside the brackets are moved back around the restored text. Apertium also
+# reads the brackets as punctuation it may move words across: es→fr turns "aproximadamente ⟦5⟧" into
+# "⟦environ 5⟧". Up to three words caught inside are put back beside the restored text, on the side they were.
+_INTRUDERS = r"(?:[^\W\d_][\w'’\-]*\s+){0,3}"
+_PLACEHOLDER_FOUND = re.compile(
+    rf"[*#@]*⟦((?:\s*<[^<>]+>)*)\s*({_INTRUDERS})(\d+)((?:\s+[^\W\d_][\w'’\-]*){{0,3}})\s*((?:<[^<>]+>\s*)*)⟧"
+)
 
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 _EMAIL = re.compile(r"\b[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+\b")
@@ -95,6 +102,11 @@ _AMOUNT = re.compile(
     rf"|\b(?:{_NUMBER}){_SCALE}\s?(?:{_CURRENCY_SYMBOL}|{_CURRENCY_CODE}\b)"
     rf"|\b(?:{_NUMBER})\s?(?:{_UNIT})(?![\w²³])"
 )
+
+# A figure written with digit groups or decimals ("350,000", "2.75"): left to the engine it comes back in the
+# source's notation, which the target language reads as another number ("350,000" is 350 in Spanish). Whole
+# numbers without separators need nothing; dotted runs (versions, addresses: "1.2.3") are not figures.
+_FIGURE = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![.,]?\d)(?!\w)")
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 _PARTICLES = frozenset({"von", "van", "de", "da", "del", "der", "den", "di", "du", "la", "le", "bin", "al", "&"})
@@ -263,6 +275,11 @@ def _candidates(
         # The figure stays; its words and separators follow the target language (see amounts.py).
         written = match.group() if target is None else localise_amount(match.group(), source=source, target=target)
         found.append(_Candidate(match.start(), match.end(), Kind.AMOUNT, written))
+    if target is not None:
+        for match in _FIGURE.finditer(text):
+            written = localise_amount(match.group(), source=source, target=target)
+            if written != match.group():
+                found.append(_Candidate(match.start(), match.end(), Kind.FIGURE, written))
     found += [_Candidate(m.start(), m.end(), Kind.HANDLE, m.group()) for m in _HANDLE.finditer(text)]
     if names:
         for candidate in _name_candidates(text):
@@ -331,7 +348,8 @@ def mask(
             out.append(piece_text[cursor : candidate.start])
             index = len(items) + 1
             original = piece_text[candidate.start : candidate.end]
-            replacement = candidate.replacement if candidate.kind in (Kind.GLOSSARY, Kind.AMOUNT) else original
+            localised = (Kind.GLOSSARY, Kind.AMOUNT, Kind.FIGURE)
+            replacement = candidate.replacement if candidate.kind in localised else original
             items.append(Protected(index, candidate.kind, original, replacement))
             out.append(PLACEHOLDER.format(index=index))
             cursor = candidate.end
@@ -352,7 +370,13 @@ def restore(translated: str, masked: Masked) -> Restored:
         kept = translated[cursor : match.start()]
         out.append(kept)
         length += len(kept)
-        opening, number, closing = match.group(1).strip(), match.group(2), match.group(3).strip()
+        opening, before, number, after, closing = (
+            match.group(1).strip(),
+            match.group(2),
+            match.group(3),
+            match.group(4),
+            match.group(5).strip(),
+        )
         index = int(number)
         item = by_index.get(index)
         # A placeholder the engine invented has nothing to restore; it is removed so no reader sees it.
@@ -361,7 +385,7 @@ def restore(translated: str, masked: Masked) -> Restored:
             unexpected.append(match.group())
         else:
             seen[index] += 1
-        replacement = opening + restored + closing
+        replacement = before + opening + restored + closing + after
         shifts.append((match.start(), match.end(), length, length + len(replacement)))
         out.append(replacement)
         length += len(replacement)

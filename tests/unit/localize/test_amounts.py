@@ -133,3 +133,28 @@ def test_the_gate_passes_a_localised_amount_and_holds_a_wrong_scale() -> None:
     assert _holds(source, "Le chiffre d'affaires a atteint 1,2 milliard d'euros.", "fr") == []
     # English figures left in a Spanish sentence read as other numbers there.
     assert _holds(source, "Los ingresos subieron a €1.2 billion.", "es")
+
+
+def test_figures_with_groups_or_decimals_are_localised_and_other_numbers_left_alone() -> None:
+    masked = mask("About 350,000 homes, 2.75 times more, version 1.2.3 at 10.0.0.1 since 2026.", target="es")
+    figures = [(item.original, item.replacement) for item in masked.items if item.kind is Kind.FIGURE]
+    assert figures == [("350,000", "350.000"), ("2.75", "2,75")]
+    assert "1.2.3" in masked.text and "10.0.0.1" in masked.text and "2026" in masked.text
+    # Without a target language nothing is localised, so figures need no masking.
+    assert not [item for item in mask("About 350,000 homes.").items if item.kind is Kind.FIGURE]
+
+
+@pytest.mark.parametrize(
+    ("engine_output", "expected"),
+    [
+        # apertium es→fr moves the adverb of "aproximadamente ⟦1⟧" inside the brackets.
+        ("Il coûtera ⟦environ 1⟧ et plus.", f"Il coûtera environ 1,2 milliard{NBSP}€ et plus."),
+        ("Il coûtera ⟦1 environ⟧ et plus.", f"Il coûtera 1,2 milliard{NBSP}€ environ et plus."),
+        ("Il coûtera ⟦<b>1</b>⟧.", f"Il coûtera <b>1,2 milliard{NBSP}€</b>."),
+    ],
+)
+def test_words_an_engine_moved_inside_a_placeholder_are_put_back_beside_it(engine_output: str, expected: str) -> None:
+    masked = mask("It will cost about €1.2 billion and more.", target="fr")
+    restored = restore(engine_output, masked)
+    assert restored.report.ok
+    assert restored.text == expected
