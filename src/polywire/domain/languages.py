@@ -18,6 +18,25 @@ def language_matches(wanted: str, offered: str) -> bool:
     return want[:shorter] == have[:shorter]
 
 
+def closest(wanted: str, offered: tuple[str, ...]) -> str | None:
+    """Of the tags in ``offered`` that match ``wanted``, the most specific fit: a Valencian reader gets the
+    ``ca-valencia`` copy rather than the generic ``ca`` one when both exist, and a ``pt`` reader the ``pt`` copy
+    rather than ``pt-BR``. Ties keep ``offered``'s order."""
+    want = _subtags(wanted)
+    best: tuple[int, int] | None = None
+    chosen = None
+    for candidate in offered:
+        if not language_matches(wanted, candidate):
+            continue
+        have = _subtags(candidate)
+        # More subtags in common first; then fewer subtags the reader did not ask for.
+        shared = sum(1 for a, b in zip(want, have, strict=False) if a == b)
+        score = (shared, -(len(have) - shared))
+        if best is None or score > best:
+            best, chosen = score, candidate
+    return chosen
+
+
 # What a subscriber's language preferences say about one version's copies: send one language, wait for a held
 # one, or not a reader of this release at all.
 WAIT = "wait"
@@ -38,9 +57,9 @@ def preferred_copy(
     for language in wanted:
         if language_matches(language, original):
             return original
-        for candidate in ready:
-            if language_matches(language, candidate):
-                return candidate
+        candidate = closest(language, ready)
+        if candidate is not None:
+            return candidate
     if any(language_matches(language, candidate) for language in wanted for candidate in held):
         return WAIT
     return None
@@ -49,9 +68,9 @@ def preferred_copy(
 def every_copy(wanted: tuple[str, ...], *, original: str, ready: tuple[str, ...]) -> tuple[str, ...]:
     """The languages of the copies a subscriber asking for every language it reads gets now, in its order.
 
-    Each listed language is served by the original when it matches, else by the first ready translation that
-    does; languages served by nothing deliverable (held, or never made) are left out. A subscriber without
-    preferences gets the original.
+    Each listed language is served by the original when it matches, else by the closest ready translation;
+    languages served by nothing deliverable (held, or never made) are left out. A subscriber without preferences
+    gets the original.
     """
     if not wanted:
         return (original,)
@@ -60,8 +79,7 @@ def every_copy(wanted: tuple[str, ...], *, original: str, ready: tuple[str, ...]
         if language_matches(language, original):
             chosen.append(original)
             continue
-        for candidate in ready:
-            if language_matches(language, candidate):
-                chosen.append(candidate)
-                break
+        candidate = closest(language, ready)
+        if candidate is not None:
+            chosen.append(candidate)
     return tuple(dict.fromkeys(chosen))
