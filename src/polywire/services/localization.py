@@ -29,7 +29,7 @@ from polywire.localize.checks.base import TranslationPair
 from polywire.localize.commands import text_of
 from polywire.localize.engines import EngineChain
 from polywire.localize.engines.base import EngineError
-from polywire.localize.gate import GatePolicy, Verdict, assess
+from polywire.localize.gate import GatePolicy, Verdict, assess, warm_up
 from polywire.localize.translate import Translation, translate_texts
 from polywire.services.glossaries import NO_GLOSSARY, LanguageGlossary
 from polywire.services.routing import readers
@@ -335,3 +335,12 @@ def view(row: Any) -> dict[str, Any]:
         "approved_at": row.approved_at.isoformat().replace("+00:00", "Z") if row.approved_at else None,
         "approved_by": row.approved_by,
     }
+
+
+def warm_up_gate(chain: EngineChain | None) -> None:
+    """Warm the quality gate for every language the configured engines are known to produce (a server calls this
+    in the background at start; see `polywire.localize.gate.warm_up`)."""
+    if chain is None:
+        return
+    targets = {target for engine in chain.engines.values() for _, target in engine.known_pairs()}
+    warm_up(sorted(targets))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,6 +14,7 @@ from polywire.deliver.dispatcher import Dispatcher
 from polywire.deliver.webhook import WebhookChannel
 from polywire.localize.engines.configured import configured_chain
 from polywire.secretbox import SecretBox
+from polywire.services.localization import warm_up_gate
 from polywire.services.subscribers import EndpointPolicy
 from polywire.store.db import make_engine, migrate
 from polywire.web import problems
@@ -44,6 +46,12 @@ def create_app(settings: Settings, *, run_dispatcher: bool = True) -> FastAPI:
             dispatcher = Dispatcher(engine=engine, box=box, channel=channel, settings=settings.delivery)
             await dispatcher.start()
             runtime.dispatcher = dispatcher
+        # The gate's language models and dictionaries load in the background, so that neither the start nor the
+        # first submitted release waits for them.
+        if settings.translation.warm_up:
+            threading.Thread(
+                target=warm_up_gate, args=(runtime.translation,), name="gate-warm-up", daemon=True
+            ).start()
         try:
             yield
         finally:
