@@ -17,7 +17,8 @@ from polywire.clock import utc_now
 
 @dataclass(frozen=True, slots=True)
 class OutgoingCopy:
-    """One delivery attempt's input: the bytes, where they go and the keys that sign them."""
+    """One delivery attempt's input: the bytes, where they go, the keys that sign them and the event they announce
+    (``item.published``, ``item.corrected`` or ``item.withdrawn``, as the JSON envelope's ``type`` says)."""
 
     delivery_id: str
     endpoint_id: str
@@ -25,6 +26,7 @@ class OutgoingCopy:
     body: bytes
     content_type: str
     signing_keys: tuple[bytes, ...]
+    event: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,7 +70,7 @@ class Dispatcher:
         self._tasks: set[asyncio.Task[None]] = set()
         self._global_slots = asyncio.Semaphore(settings.concurrency)
         self._keys: dict[tuple[str, bytes], bytes] = {}
-        self._payloads: dict[str, tuple[str, bytes]] = {}
+        self._payloads: dict[str, outbox.Payload] = {}
         self._runner: asyncio.Task[None] | None = None
         self._flusher: asyncio.Task[None] | None = None
         self._stopping = False
@@ -228,14 +228,15 @@ class Dispatcher:
             if not target.enabled:
                 outcome = SendOutcome(started_at=now, finished_at=now, error="endpoint disabled", refused=True)
             else:
-                content_type, body = self._payloads[delivery.payload_id]
+                payload = self._payloads[delivery.payload_id]
                 copy = OutgoingCopy(
                     delivery_id=delivery.id,
                     endpoint_id=target.id,
                     url=target.url,
-                    body=body,
-                    content_type=content_type,
+                    body=payload.body,
+                    content_type=payload.content_type,
                     signing_keys=self._signing_keys(target, now),
+                    event=payload.event,
                 )
                 slots = self._endpoint_slots.get(target.id)
                 if slots is None:

@@ -78,7 +78,8 @@ def signature_header(*, keys: Sequence[bytes], msg_id: str, timestamp: int, body
 
 
 def webhook_headers(*, keys: Sequence[bytes], msg_id: str, timestamp: int, body: bytes) -> dict[str, str]:
-    """Return the HTTP headers of a signed delivery of body (a JSON document)."""
+    """Return the HTTP headers of a signed delivery of body: any bytes (a JSON envelope or an XML document) are
+    signed alike. ``content-type`` says JSON, the envelope's type; a channel sending another format replaces it."""
     return {
         "webhook-id": msg_id,
         "webhook-timestamp": str(timestamp),

@@ -1,4 +1,5 @@
-"""The webhook channel: POST a prepared copy with Standard Webhooks headers, and report what came back.
+"""The webhook channel: POST a prepared copy with Standard Webhooks headers and its event type, and report what
+came back.
 
 Redirects are never followed (a redirect could carry a signed copy anywhere), the whole request is bounded by
 the timeout, connections go only to addresses the SSRF guard checked, and at most a few kilobytes of any answer
@@ -18,6 +19,15 @@ from polywire.deliver.signing import webhook_headers
 from polywire.deliver.ssrf import UnsafeEndpoint, make_connector
 
 _ANSWER_BYTES_READ = 4096
+
+# The event a copy announces, on every webhook whatever its format. A NewsML-G2 endpoint receives the XML
+# document itself, with no envelope to carry the type, so the type travels here; JSON endpoints get it too (it
+# equals the envelope's ``type``), so a receiver with endpoints in several formats routes on one header. The name
+# has no "X-" prefix (RFC 6648 retired that convention) and stays out of the ``webhook-`` prefix, which belongs to
+# Standard Webhooks and may gain headers of its own. Like every header it is outside the signature (which covers
+# ``id.timestamp.body``): the signed document says the same thing (version, pubStatus, sig:correction) and is
+# what counts.
+EVENT_HEADER = "polywire-event"
 
 
 def _refused_by_policy(exc: BaseException) -> bool:
@@ -61,6 +71,7 @@ class WebhookChannel:
             keys=copy.signing_keys, msg_id=copy.delivery_id, timestamp=int(time.time()), body=copy.body
         )
         headers["content-type"] = copy.content_type
+        headers[EVENT_HEADER] = copy.event
         started = utc_now()
         try:
             async with self._session.post(copy.url, data=copy.body, headers=headers, allow_redirects=False) as response:

@@ -1,4 +1,4 @@
-"""Which copies of a version each endpoint gets, and the ninjs item of every language.
+"""Which copies of a version each endpoint gets, and the item of every language (rendered per format later).
 
 Each subscriber gets a version once, in the most preferred of its languages that is deliverable (the original,
 or a translation that passed the gate or that a person approved). A subscriber asking for every language it
@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 
 from polywire.domain.languages import WAIT, every_copy, preferred_copy
 from polywire.domain.release import EventType, PubStatus, ReleaseContent, translation_uri
-from polywire.formats.ninjs import ninjs_item
+from polywire.formats import ItemFields
 from polywire.services.localization import Localization
 from polywire.services.planning import Copy
 from polywire.services.routing import Recipient, readers, subscriber_languages
@@ -89,8 +89,9 @@ def render_items(
     created: datetime,
     ednote: str | None,
     pubstatus: PubStatus,
-) -> dict[str, dict[str, Any]]:
-    """language → ninjs item, for the languages in ``wanted`` (the original's when a language has no text)."""
+) -> dict[str, ItemFields]:
+    """language → the item of that language, for the languages in ``wanted`` (the original's text when a language
+    has none), as every format takes it: ``planning.materialise`` renders it in each format its recipients use."""
     by_language = {item.language: item for item in languages}
     items = {}
     for language in set(wanted):
@@ -111,10 +112,11 @@ def _relabelled(original: ReleaseContent, language: str) -> ReleaseContent:
 
 def release_item(
     row: Any, *, version: int, content: ReleaseContent, created: datetime, ednote: str | None, pubstatus: PubStatus
-) -> dict[str, Any]:
-    """The ninjs item of one language of one version; a translation gets its own uri and links the original."""
+) -> ItemFields:
+    """One language of one version (``row`` is the releases row); a translation gets its own uri and links the
+    original. The formats apply the withdrawal rule (no body, no summary) themselves."""
     is_translation = content.language != row.language
-    item = ninjs_item(
+    return ItemFields(
         uri=translation_uri(row.uri, content.language) if is_translation else row.uri,
         version=version,
         content=content,
@@ -126,8 +128,3 @@ def release_item(
         organization=row.organization,
         translation_of=(row.uri, row.language) if is_translation else None,
     )
-    if pubstatus is PubStatus.CANCELED:
-        # A withdrawal may be for legal reasons: the notice must not spread the text again.
-        item.pop("bodies", None)
-        item.pop("descriptions", None)
-    return item

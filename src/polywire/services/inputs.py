@@ -80,10 +80,19 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_max_length=1024 * 1024)
 
 
+# The standard outputs a webhook endpoint may choose (``polywire.formats.FORMATS``; a unit test keeps the two in
+# step). A Literal rather than a lookup so that the OpenAPI document lists them and a refusal names them.
+EndpointFormat = Literal["ninjs2", "ninjs3", "newsml-g2"]
+
+
 class EndpointIn(_Strict):
     type: Literal["webhook"]
     url: Annotated[str, AfterValidator(_no_control), Field(min_length=1, max_length=2048)]
     secret: Text | None = None
+    # What the endpoint receives: a ninjs 2.2 or 3.1 item in the Standard Webhooks envelope, or the NewsML-G2
+    # document itself. On a PATCH, an endpoint listed again without a format keeps the one it has
+    # (``"format" in model_fields_set`` tells the two apart), as it keeps its secret.
+    format: EndpointFormat = "ninjs2"
 
 
 class SubscriberIn(_Strict):

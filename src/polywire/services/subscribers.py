@@ -57,11 +57,19 @@ def _insert_endpoint(
             type=endpoint.type,
             url=endpoint.url,
             secret_enc=policy.box.seal(secret),
+            format=endpoint.format,
             enabled=True,
             created_at=now,
         )
     )
-    return {"id": endpoint_id, "type": endpoint.type, "url": endpoint.url, "secret": secret, "enabled": True}
+    return {
+        "id": endpoint_id,
+        "type": endpoint.type,
+        "url": endpoint.url,
+        "format": endpoint.format,
+        "secret": secret,
+        "enabled": True,
+    }
 
 
 def _refuse_duplicate_urls(wanted: list[EndpointIn]) -> None:
@@ -127,7 +135,13 @@ def _live_subscriber(db: Connection, subscriber_id: str) -> Any:
 
 
 def _endpoint_view(row: Any) -> dict[str, Any]:
-    view: dict[str, Any] = {"id": row.id, "type": row.type, "url": row.url, "enabled": row.enabled}
+    view: dict[str, Any] = {
+        "id": row.id,
+        "type": row.type,
+        "url": row.url,
+        "format": row.format,
+        "enabled": row.enabled,
+    }
     if not row.enabled:
         view["disabled_reason"] = row.disabled_reason
         view["disabled_at"] = rfc3339(row.disabled_at) if row.disabled_at else None
@@ -171,8 +185,11 @@ def list_subscribers(*, db: Connection, limit: int = 100, after: str | None = No
 def update_subscriber(
     *, db: Connection, subscriber_id: str, patch: SubscriberPatch, policy: EndpointPolicy
 ) -> dict[str, Any]:
-    """Change filters or the endpoint set. Endpoints are matched by URL: a URL that stays keeps its id and
-    secret (unless a new secret is given), a new URL gets a new endpoint, a URL that goes is retired."""
+    """Change filters or the endpoint set. Endpoints are matched by URL: a URL that stays keeps its id, secret
+    and format (unless a new one is given), a new URL gets a new endpoint, a URL that goes is retired.
+
+    A new format applies to the copies materialised from then on; copies already waiting keep the bytes they
+    were rendered with (the outbox holds rendered payloads, so that an embargo instant only sends)."""
     _live_subscriber(db, subscriber_id)
     now = utc_now()
     values: dict[str, Any] = {"updated_at": now}
@@ -208,6 +225,8 @@ def update_subscriber(
                     changes["failing_since"] = None
                 if ep.secret is not None:
                     changes["secret_enc"] = policy.box.seal(secret)
+                if "format" in ep.model_fields_set:
+                    changes["format"] = ep.format
                 db.execute(update(endpoints).where(endpoints.c.id == kept.id).values(**changes))
         for url, row in existing.items():
             if url not in wanted_urls:

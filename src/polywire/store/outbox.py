@@ -26,6 +26,15 @@ class Claimed:
 
 
 @dataclass(frozen=True, slots=True)
+class Payload:
+    """A rendered copy as the runners send it: the bytes, their media type and the event they announce."""
+
+    event: str
+    content_type: str
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class EndpointTarget:
     id: str
     url: str
@@ -208,11 +217,14 @@ def upcoming(db: Connection, *, until: datetime) -> tuple[set[str], set[str]]:
     return {r.payload_id for r in rows}, {r.endpoint_id for r in rows}
 
 
-def load_payloads(db: Connection, ids: Iterable[str]) -> dict[str, tuple[str, bytes]]:
+def load_payloads(db: Connection, ids: Iterable[str]) -> dict[str, Payload]:
+    """payload id → the rendered copy, for the given ids."""
     rows = db.execute(
-        select(payloads.c.id, payloads.c.content_type, payloads.c.body).where(payloads.c.id.in_(sorted(set(ids))))
+        select(payloads.c.id, payloads.c.event, payloads.c.content_type, payloads.c.body).where(
+            payloads.c.id.in_(sorted(set(ids)))
+        )
     ).all()
-    return {r.id: (r.content_type, bytes(r.body)) for r in rows}
+    return {r.id: Payload(event=r.event, content_type=r.content_type, body=bytes(r.body)) for r in rows}
 
 
 def load_targets(db: Connection, ids: Iterable[str]) -> dict[str, EndpointTarget]:

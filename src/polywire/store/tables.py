@@ -76,6 +76,9 @@ endpoints = Table(
     Column("secret_enc", LargeBinary, nullable=False),
     Column("previous_secret_enc", LargeBinary),
     Column("previous_secret_until", UTCDateTime()),
+    # The standard output it receives (a name in polywire.formats.FORMATS); rows made before endpoints chose
+    # one, and endpoints that do not choose, get ninjs 2.2.
+    Column("format", String(20), nullable=False, server_default="ninjs2"),
     Column("enabled", Boolean, nullable=False, default=True),
     Column("disabled_reason", Text),
     Column("disabled_at", UTCDateTime()),
@@ -128,6 +131,9 @@ payloads = Table(
     # The language of the copy this payload carries (the original's or a localization's); null only on rows
     # written before localisation existed, which were all originals.
     Column("language", String(35)),
+    # The format of the body: one payload per (version, event, language, format) that some recipient takes.
+    # Rows written before formats existed were all ninjs 2.2 envelopes.
+    Column("format", String(20), nullable=False, server_default="ninjs2"),
     Column("content_type", String(100), nullable=False),
     Column("body", LargeBinary, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),

@@ -49,9 +49,7 @@ def create_app(settings: Settings, *, run_dispatcher: bool = True) -> FastAPI:
         # The gate's language models and dictionaries load in the background, so that neither the start nor the
         # first submitted release waits for them.
         if settings.translation.warm_up:
-            threading.Thread(
-                target=warm_up_gate, args=(runtime.translation,), name="gate-warm-up", daemon=True
-            ).start()
+            threading.Thread(target=warm_up_gate, args=(runtime.translation,), name="gate-warm-up", daemon=True).start()
         try:
             yield
         finally:
