@@ -31,18 +31,19 @@ def main() -> None:
             verdict = "not checked"
             if verifier is not None:
                 try:
-                    verifier.verify(body, {k.lower(): v for k, v in self.headers.items()})
+                    # NewsML-G2 endpoints receive XML: verify the raw bytes without parsing them as JSON.
+                    verifier.verify(body, {k.lower(): v for k, v in self.headers.items()}, json_parse=False)
                     verdict = "valid"
                 except Exception as exc:  # any verification failure is reported, not raised
                     verdict = f"INVALID ({exc})"
-            event = json.loads(body)
-            item = event.get("data", {})
-            headline = (item.get("headlines") or [{}])[0].get("value")
-            print(
-                f"{self.headers.get('webhook-id')} {event.get('type')} v{item.get('version')} "
-                f"[{item.get('language')}] {headline!r} signature {verdict}",
-                flush=True,
-            )
+            event_type = self.headers.get("polywire-event")
+            if "json" in (self.headers.get("Content-Type") or ""):
+                item = json.loads(body).get("data", {})
+                headline = (item.get("headlines") or [{}])[0].get("value")
+                summary = f"v{item.get('version')} [{item.get('language')}] {headline!r}"
+            else:
+                summary = f"{len(body)} bytes of {self.headers.get('Content-Type')}"
+            print(f"{self.headers.get('webhook-id')} {event_type} {summary} signature {verdict}", flush=True)
             self.send_response(204)
             self.end_headers()
 

@@ -33,9 +33,8 @@ standard               ``standard``           {name "ninjs", version "3.1", sche
 =====================  =====================  ===============================================================
 
 One deliberate difference from ``ninjs_item``: a canceled item (a withdrawal) carries no ``bodies`` and no
-``descriptions``. A withdrawal may be for legal reasons, and the notice must not spread the text again; the ninjs
-2.2 webhook path applies the same rule in ``services.copies.release_item``, here the renderer owns it so that
-every caller gets it.
+``descriptions``. A withdrawal may be for legal reasons, and the notice must not spread the text again; the format
+registry applies the same rule to the ninjs 2.2 item, here the renderer owns it so that every caller gets it.
 """
 
 from __future__ import annotations
