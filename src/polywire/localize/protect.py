@@ -41,6 +41,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from wordfreq import zipf_frequency
+
 from polywire.localize.amounts import localise_amount
 from polywire.localize.html import split_markup
 
@@ -205,7 +207,30 @@ def _trim_url(url: str) -> str:
     return url
 
 
-def _name_candidates(text: str) -> list[_Candidate]:
+# Head nouns of public bodies and institutions. A run like "National Statistics Office" or "European Medicines
+# Agency", made only of common English words and ending in one of these, is a description a translator renders in
+# the target language ("Oficina Nacional de Estadística"), not a brand to keep: masking it left it in English.
+# Companies ("Aurora Bank", "Siemens Energy") are not listed: their names stay as they are.
+_INSTITUTION_HEADS = frozenset(
+    """
+    office agency ministry department commission authority council committee court parliament assembly service
+    university institute inspectorate directorate administration bureau board tribunal senate chamber
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+_COMMON_WORD_ZIPF = 3.0  # wordfreq's scale: 3 is about once per million words
+
+
+def primary_language_of(tag: str) -> str:
+    return tag.replace("_", "-").split("-")[0].lower()
+
+
+def _generic_institution(words: list[str], source: str) -> bool:
+    if primary_language_of(source) != "en" or words[-1].casefold() not in _INSTITUTION_HEADS:
+        return False
+    return all(word in _PARTICLES or zipf_frequency(word.casefold(), "en") >= _COMMON_WORD_ZIPF for word in words)
+
+
+def _name_candidates(text: str, source: str = "en") -> list[_Candidate]:
     """Runs of two or more capitalised words that look like names of people or organisations."""
     candidates: list[_Candidate] = []
     run: list[re.Match[str]] = []
@@ -215,7 +240,9 @@ def _name_candidates(text: str) -> list[_Candidate]:
         # Particles may join a name but not end it ("Banco de").
         while words and words[-1].group() in _PARTICLES:
             words.pop()
-        if sum(1 for word in words if word.group() not in _PARTICLES) >= 2:
+        if sum(1 for word in words if word.group() not in _PARTICLES) >= 2 and not _generic_institution(
+            [word.group() for word in words], source
+        ):
             candidates.append(_Candidate(words[0].start(), words[-1].end(), Kind.NAME, ""))
         run.clear()
 
@@ -282,7 +309,7 @@ def _candidates(
                 found.append(_Candidate(match.start(), match.end(), Kind.FIGURE, written))
     found += [_Candidate(m.start(), m.end(), Kind.HANDLE, m.group()) for m in _HANDLE.finditer(text)]
     if names:
-        for candidate in _name_candidates(text):
+        for candidate in _name_candidates(text, source):
             original = text[candidate.start : candidate.end]
             found.append(_Candidate(candidate.start, candidate.end, Kind.NAME, original))
     return found
@@ -322,7 +349,7 @@ def mask(
     glossary_map = {key.casefold(): value for key, value in keys.items()}
     terms = _terms_pattern(terms_list, ignore_case=False)
     glossary_pattern = _terms_pattern(keys, ignore_case=True)
-    names = detect_names and source.replace("_", "-").split("-")[0].lower() not in _NAME_HEURISTIC_OFF
+    names = detect_names and primary_language_of(source) not in _NAME_HEURISTIC_OFF
 
     pieces = split_markup(text) if html else None
     out: list[str] = []
