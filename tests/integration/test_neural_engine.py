@@ -6,12 +6,16 @@ HTTP server on 127.0.0.1 that serves their files at the hub's URL scheme ``/{rep
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import ctranslate2
 import pytest
@@ -28,8 +32,14 @@ from polywire.localize.engines.model_store import (
     ModelStore,
     conversion_available,
 )
-from polywire.localize.engines.neural import NeuralEngine, decoding_cap
+from polywire.localize.engines.neural import NeuralEngine, decoding_cap, encode_source
+from polywire.localize.translate import translate_text
+from tests.conftest import missing
 from tests.support.tiny_ct2 import build_tiny_model
+
+# The files of a real OPUS-MT repository that must never be fetched; tests/support/tiny_marian.py imports torch, so
+# it is imported only where transformers and torch are known to be there.
+NOT_NEEDED = ("tf_model.h5", "rust_model.ot", "README.md", ".gitattributes", "metadata.json")
 
 SENTENCES = ["The company said on Tuesday that its quarterly profit rose.", "Shares climbed."]
 
@@ -209,12 +219,13 @@ def test_engine_reports_why_it_cannot_translate(
     store = ModelStore(tmp_path / "cache", hub_url=f"http://127.0.0.1:{port}", probe_timeout=2.0)
     assert "is not reachable" in NeuralEngine(store=store).supports("en", "de").reason
 
-    assert "the hub has no model" in hub_engine(hub, tmp_path / "cache", "nobody/nothing").supports("en", "de").reason
+    reason = hub_engine(hub, tmp_path / "cache", "nobody/nothing").supports("en", "de").reason
+    assert "nobody/nothing@main has neither a CTranslate2 model (model.bin) nor a Transformers checkpoint" in reason
 
     if not conversion_available():
         hub.files["/Helsinki-NLP/opus-mt-en-de/resolve/main/config.json"] = b'{"model_type": "marian"}'
         reason = hub_engine(hub, tmp_path / "cache", "Helsinki-NLP/opus-mt-en-de").supports("en", "de").reason
-        assert "Transformers checkpoint" in reason and "pip install transformers torch" in reason
+        assert "Transformers checkpoint" in reason and "pip install 'polywire[neural-convert]'" in reason
 
     # Without the extra: a module set to None in sys.modules is what a missing package looks like to imports.
     monkeypatch.setitem(sys.modules, "ctranslate2", None)
@@ -273,17 +284,21 @@ def test_first_use_downloads_into_the_cache_and_later_uses_do_not(
 def test_missing_repository_or_file_is_unavailable_and_leaves_no_model(
     models: dict[str, Path], hub: Hub, tmp_path: Path
 ) -> None:
-    """A 404 for the repository, or for a file the model needs, is EngineUnavailable naming it; nothing is cached."""
+    """A 404 for the repository, or for a file the model needs, is EngineUnavailable naming it, found by asking the
+    hub before anything is downloaded; nothing is cached."""
     cache = tmp_path / "cache"
-    with pytest.raises(EngineUnavailable, match=r"the hub has no model .*nobody/nothing@main"):
+    with pytest.raises(EngineUnavailable, match=r"nobody/nothing@main has neither a CTranslate2 model"):
         hub_engine(hub, cache, "nobody/nothing").translate(["Hello."], source="en", target="de", html=False)
 
     hub.publish("polywire-test/tiny-en-de", models["en-de"])
     del hub.files["/polywire-test/tiny-en-de/resolve/main/target.spm"]
-    engine = hub_engine(hub, cache, format="ct2")
-    with pytest.raises(EngineUnavailable, match=r"has no target\.spm"):
-        engine.translate(["Hello."], source="en", target="de", html=False)
-    assert list(cache.iterdir()) == []
+    for model_format in ("ct2", "auto"):
+        engine = hub_engine(hub, cache, format=model_format)
+        assert "has no target.spm" in engine.supports("en", "de").reason
+        with pytest.raises(EngineUnavailable, match=r"not usable as a CTranslate2 model .* has no target\.spm"):
+            engine.translate(["Hello."], source="en", target="de", html=False)
+    assert hub.gets() == []
+    assert not cache.exists() or list(cache.iterdir()) == []
 
 
 def test_interrupted_download_leaves_no_half_model_and_a_retry_completes(
@@ -307,6 +322,325 @@ def test_interrupted_download_leaves_no_half_model_and_a_retry_completes(
     del hub.status["model.bin"]
     assert engine.translate(["Shares climbed."], source="en", target="de", html=False)[0].strip()
     assert (cache / "polywire-test--tiny-en-de--main" / COMPLETE_MARKER).is_file()
+
+
+# Transformers checkpoints: an OPUS-MT repository as the hub has it, converted on first use.
+
+OPUS_EN_DE = "Helsinki-NLP/opus-mt-en-de"
+# What the store must fetch of an OPUS-MT checkpoint whose weights are in safetensors, and nothing else.
+OPUS_FILES = (
+    "config.json", "model.safetensors", "source.spm", "target.spm", "vocab.json", "tokenizer_config.json",
+    "generation_config.json", "special_tokens_map.json",
+)  # fmt: skip
+# A converter that runs ctranslate2's own and then fails as a full disk or a killed process would leave it (model.bin
+# cut short, an error), or that "succeeds" without writing model.bin.
+FAILING_CONVERTER = """
+import runpy, sys
+from pathlib import Path
+mode = sys.argv.pop(1)
+output = Path(sys.argv[sys.argv.index("--output_dir") + 1])
+sys.argv[0] = "ct2-transformers-converter"
+runpy.run_module("ctranslate2.converters.transformers", run_name="__main__")
+model = output / "model.bin"
+if mode == "crash":
+    data = model.read_bytes()
+    model.write_bytes(data[: len(data) // 2])
+    sys.exit("OSError: [Errno 28] No space left on device")
+model.unlink()
+"""
+# A fresh process that translates with the converted model in the cache, and says what it had to import.
+REUSE_SCRIPT = """
+import json, sys
+from pathlib import Path
+from polywire.localize.engines.model_store import ModelStore
+from polywire.localize.engines.neural import NeuralEngine
+engine = NeuralEngine(store=ModelStore(Path(sys.argv[1]), hub_url=sys.argv[2]))
+text = engine.translate([sys.argv[3]], source="en", target="de", html=False)[0]
+print(json.dumps({"text": text, "torch": "torch" in sys.modules, "transformers": "transformers" in sys.modules}))
+"""
+
+
+@pytest.fixture
+def marian(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """Builds tiny OPUS-MT repositories (tests/support/tiny_marian.py); needs transformers and torch, which
+    `pip install -e '.[dev]'` installs: without them this skips locally and fails under CI=true."""
+    if not conversion_available():
+        missing("transformers and torch are not installed (pip install -e '.[dev]'): checkpoints cannot be converted")
+    from tests.support.tiny_marian import build_tiny_marian
+
+    root = tmp_path_factory.mktemp("tiny-marian")
+    return lambda name="opus-mt-en-de", **options: build_tiny_marian(root / name, **options)
+
+
+def opus_engine(hub: Hub, cache: Path, **store: Any) -> NeuralEngine:
+    """The engine as configured by default: the built-in pair table, so en→de is Helsinki-NLP/opus-mt-en-de."""
+    return NeuralEngine(store=ModelStore(cache, hub_url=hub.url, **store))
+
+
+def assert_detokenised(texts: list[str], sources: list[str]) -> None:
+    for text, source in zip(texts, sources, strict=True):
+        assert text.strip() and text != source
+        assert not any(mark in text for mark in ("▁", "</s>", "<unk>", "<pad>")), text
+
+
+@pytest.mark.slow
+def test_opus_mt_checkpoint_is_downloaded_converted_once_and_reused(
+    marian: Callable[..., Path], hub: Hub, tmp_path: Path
+) -> None:
+    """en→de from the built-in table: the checkpoint's files (and only those) are fetched, converted into the cache
+    with ctranslate2's converter, and translated through SentencePiece and CTranslate2; a restarted engine, and a
+    fresh process, use the converted model without asking the hub, converting, or importing torch."""
+    repo = marian()
+    hub.publish(OPUS_EN_DE, repo)
+    cache = tmp_path / "cache"
+    engine = opus_engine(hub, cache)
+    availability = engine.supports("en", "de")
+    assert availability and f"{OPUS_EN_DE}@main is downloaded into {cache} on first use" in availability.reason
+
+    texts = engine.translate(SENTENCES, source="en", target="de", html=False)
+    assert_detokenised(texts, SENTENCES)
+    assert texts[0] != texts[1]  # garbage, but garbage that depends on the input
+    assert sorted(hub.gets()) == sorted(f"/{OPUS_EN_DE}/resolve/main/{name}" for name in OPUS_FILES)
+    assert not any(path.endswith(NOT_NEEDED) for _, path in hub.requests)  # not even asked about
+
+    directory = cache / "Helsinki-NLP--opus-mt-en-de--main"
+    assert [p.name for p in cache.iterdir()] == [directory.name]  # no partial download or checkpoint left
+    assert sorted(p.name for p in directory.iterdir()) == sorted(
+        [COMPLETE_MARKER, "config.json", "model.bin", "shared_vocabulary.json", "source.spm", "target.spm"]
+    )
+    marker = json.loads((directory / COMPLETE_MARKER).read_text(encoding="utf-8"))
+    assert marker["format"] == "transformers" and marker["converted_by"].startswith("ctranslate2 ")
+    assert "model.safetensors" in marker["files"]
+
+    # The same sentence by hand, as CTranslate2's OPUS-MT guide does it, gives the engine's text; and the source
+    # pieces are those of transformers' own MarianTokenizer for the repository.
+    source_spm = spm.SentencePieceProcessor(model_file=str(directory / "source.spm"))
+    target_spm = spm.SentencePieceProcessor(model_file=str(directory / "target.spm"))
+    tokens = [*source_spm.encode(SENTENCES[1], out_type=str), "</s>"]
+    translator = ctranslate2.Translator(str(directory), device="cpu")
+    [result] = translator.translate_batch([tokens], beam_size=2, max_decoding_length=decoding_cap(len(tokens)))
+    assert texts[1] == target_spm.decode(result.hypotheses[0])
+    from transformers import MarianTokenizer
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Recommended: pip install sacremoses"
+        reference = MarianTokenizer.from_pretrained(str(repo))
+    assert reference.convert_ids_to_tokens(reference(SENTENCES[1]).input_ids) == tokens
+
+    hub.requests.clear()
+    model_bin = (directory / "model.bin").stat()
+    restarted = opus_engine(hub, cache)
+    assert f"in {directory}" in restarted.supports("en", "de").reason
+    assert restarted.translate(SENTENCES, source="en", target="de", html=False) == texts
+    assert ("en", "de") in restarted.known_pairs()
+    completed = subprocess.run(
+        [sys.executable, "-c", REUSE_SCRIPT, str(cache), hub.url, SENTENCES[1]],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert json.loads(completed.stdout) == {"text": texts[1], "torch": False, "transformers": False}
+    assert hub.requests == []
+    after = (directory / "model.bin").stat()
+    assert (after.st_ino, after.st_mtime_ns) == (model_bin.st_ino, model_bin.st_mtime_ns)
+
+
+@pytest.mark.slow
+def test_pytorch_model_bin_checkpoint_is_converted_too(marian: Callable[..., Path], hub: Hub, tmp_path: Path) -> None:
+    """Most Helsinki-NLP repositories have had only pytorch_model.bin: it is taken when model.safetensors is absent."""
+    hub.publish(OPUS_EN_DE, marian(weights="pytorch"))
+    cache = tmp_path / "cache"
+    texts = opus_engine(hub, cache).translate(SENTENCES, source="en", target="de", html=False)
+    assert_detokenised(texts, SENTENCES)
+    fetched = {path.rsplit("/", 1)[-1] for path in hub.gets()}
+    assert "pytorch_model.bin" in fetched and "model.safetensors" in fetched  # asked for first, answered 404
+    assert (cache / "Helsinki-NLP--opus-mt-en-de--main" / "model.bin").is_file()
+
+
+def test_repository_without_a_usable_model_is_reported_by_name(
+    marian: Callable[..., Path], hub: Hub, tmp_path: Path
+) -> None:
+    """Neither format, weights only for other frameworks, or a tokenizer file missing: `supports()` names what is
+    missing before anything is downloaded, and translating raises EngineUnavailable with the same words."""
+    repo = marian()
+    cache = tmp_path / "cache"
+    # Only what no converter reads: a model card and TensorFlow and Rust weights.
+    for name in ("README.md", "tf_model.h5", "rust_model.ot"):
+        hub.files[f"/{OPUS_EN_DE}/resolve/main/{name}"] = (repo / name).read_bytes()
+    reason = opus_engine(hub, cache).supports("en", "de").reason
+    assert "has neither a CTranslate2 model (model.bin) nor a Transformers checkpoint (config.json)" in reason
+
+    hub.publish(OPUS_EN_DE, repo)
+    del hub.files[f"/{OPUS_EN_DE}/resolve/main/model.safetensors"]
+    engine = opus_engine(hub, cache)
+    reason = engine.supports("en", "de").reason
+    assert "not usable as a Transformers checkpoint of the opus-mt layout" in reason
+    assert "has no model.safetensors or pytorch_model.bin (TensorFlow, Flax and Rust weights cannot be converted)" in (
+        reason
+    )
+    with pytest.raises(EngineUnavailable, match=r"has no model\.safetensors or pytorch_model\.bin"):
+        engine.translate(["Shares climbed."], source="en", target="de", html=False)
+
+    hub.publish(OPUS_EN_DE, repo)
+    del hub.files[f"/{OPUS_EN_DE}/resolve/main/vocab.json"]
+    reason = opus_engine(hub, cache).supports("en", "de").reason
+    assert reason.endswith("it has no vocab.json")
+    assert hub.gets() == []
+    assert not cache.exists()
+
+
+@pytest.mark.slow
+def test_failed_conversion_leaves_nothing_in_the_cache_and_is_not_retried_at_once(
+    marian: Callable[..., Path], hub: Hub, tmp_path: Path
+) -> None:
+    """Weights the converter cannot read, a converter that dies after writing half of model.bin, and one that exits
+    well without writing it: each is EngineUnavailable saying why, nothing is left under the cache (not the half
+    model, not the download), the failure is remembered instead of fetching the files again for the next release,
+    and once the cause is gone the model is converted whole."""
+    repo = marian()
+    cache = tmp_path / "cache"
+    hub.publish(OPUS_EN_DE, repo)
+    hub.files[f"/{OPUS_EN_DE}/resolve/main/model.safetensors"] = b"\0" * 4096
+    engine = opus_engine(hub, cache)
+    with pytest.raises(EngineUnavailable, match=r"converting Helsinki-NLP/opus-mt-en-de@main .* failed \(exit status"):
+        engine.translate(["Shares climbed."], source="en", target="de", html=False)
+    assert list(cache.iterdir()) == []
+    gets = len(hub.gets())
+    assert "failed (exit status" in engine.supports("en", "de").reason
+    with pytest.raises(EngineUnavailable, match="failed"):
+        engine.translate(["Shares climbed."], source="en", target="de", html=False)
+    assert len(hub.gets()) == gets
+
+    hub.publish(OPUS_EN_DE, repo)
+    script = tmp_path / "failing_converter.py"
+    script.write_text(FAILING_CONVERTER, encoding="utf-8")
+    crashing = opus_engine(hub, cache, converter=(sys.executable, str(script), "crash"))
+    with pytest.raises(EngineUnavailable, match=r"exit status 1\): .*No space left on device"):
+        crashing.translate(["Shares climbed."], source="en", target="de", html=False)
+    assert list(cache.iterdir()) == []
+    silent = opus_engine(hub, cache, converter=(sys.executable, str(script), "no-model"))
+    with pytest.raises(EngineUnavailable, match=r"left no model\.bin in its output"):
+        silent.translate(["Shares climbed."], source="en", target="de", html=False)
+    assert list(cache.iterdir()) == []
+
+    texts = opus_engine(hub, cache).translate(SENTENCES, source="en", target="de", html=False)
+    assert_detokenised(texts, SENTENCES)
+    assert [p.name for p in cache.iterdir()] == ["Helsinki-NLP--opus-mt-en-de--main"]
+
+
+@pytest.mark.slow
+def test_m2m100_checkpoint_is_converted_with_its_language_tokens(
+    marian: Callable[..., Path], hub: Hub, tmp_path: Path
+) -> None:
+    """A facebook/m2m100 style checkpoint as the multilingual "*" model: sentencepiece.bpe.model and the tokenizer
+    files are fetched, the converted vocabulary has the hundred ``__xx__`` tokens at the ids the weights expect, and
+    the engine translates with them into any of its languages."""
+    from tests.support.tiny_marian import build_tiny_m2m100
+
+    repo = build_tiny_m2m100(tmp_path / "m2m100")
+    hub.publish("facebook/m2m100_418M", repo)
+    cache = tmp_path / "cache"
+    sources = {"*": ModelSource(repo="facebook/m2m100_418M", layout=ModelLayout.M2M100)}
+    engine = NeuralEngine(store=ModelStore(cache, hub_url=hub.url, sources=sources, use_defaults=False))
+    to_german = engine.translate(SENTENCES, source="en", target="de", html=False)
+    to_french = engine.translate(SENTENCES, source="en", target="fr", html=False)
+    assert_detokenised(to_german + to_french, SENTENCES + SENTENCES)
+    assert all("__" not in text for text in to_german + to_french)
+    assert to_german != to_french
+    fetched = sorted(path.rsplit("/", 1)[-1] for path in hub.gets())
+    assert fetched == sorted(
+        [
+            "config.json",
+            "model.safetensors",
+            "sentencepiece.bpe.model",
+            "vocab.json",
+            "tokenizer_config.json",
+            "generation_config.json",
+            "special_tokens_map.json",
+        ]
+    )
+
+    directory = cache / "facebook--m2m100_418M--main"
+    vocabulary = json.loads((directory / "shared_vocabulary.json").read_text(encoding="utf-8"))
+    base = len(json.loads((repo / "vocab.json").read_text(encoding="utf-8")))
+    assert vocabulary[base : base + 3] == ["__af__", "__am__", "__ar__"] and len(vocabulary) == base + 100 + 8
+    assert sorted(p.name for p in directory.iterdir()) == sorted(
+        [COMPLETE_MARKER, "config.json", "model.bin", "shared_vocabulary.json", "sentencepiece.bpe.model"]
+    )
+    assert engine.supports("en", "ja") and "has no xx" in engine.supports("en", "xx").reason
+
+
+# Placeholders through a model whose vocabulary cannot spell them.
+
+
+def convert_here(repo: Path, output: Path) -> Path:
+    """Convert a tiny checkpoint in this process, as the store's child process does."""
+    from ctranslate2.converters import TransformersConverter
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Recommended: pip install sacremoses"
+        TransformersConverter(str(repo), copy_files=["source.spm", "target.spm"]).convert(str(output))
+    return output
+
+
+def converted_engine(directory: Path) -> NeuralEngine:
+    store = ModelStore(Path("/nonexistent-cache"), hub_url="off", sources={"en-de": ModelSource(path=directory)})
+    return NeuralEngine(store=store, max_loaded=1)
+
+
+def test_placeholders_outside_the_vocabulary_come_back_or_are_reported_missing(
+    marian: Callable[..., Path], tmp_path: Path
+) -> None:
+    """With a Marian vocabulary that has no ⟦ or ⟧ (likely for real OPUS-MT models, which cannot be checked here),
+    SentencePiece turns ``⟦1⟧`` into ``<unk>``, merged with unknown neighbours. The engine passes each placeholder as
+    one token of its own; a model that answers it with ``<unk>`` gets the placeholder written back from its
+    attention, and one that drops it leaves the protected term reported missing, which holds the translation."""
+    plain = convert_here(marian("plain"), tmp_path / "plain")
+    vocabulary = set(json.loads((plain / "shared_vocabulary.json").read_text(encoding="utf-8")))
+    assert not {"⟦", "⟧", "▁⟦"} & vocabulary
+    source_spm = spm.SentencePieceProcessor(model_file=str(plain / "source.spm"))
+    assert "(⟦12⟧)" in source_spm.encode("Acme (⟦12⟧) rose.", out_type=str)  # one unknown piece, brackets and all
+
+    engine = converted_engine(plain)
+    model = engine.model("en", "de")
+    assert not model.placeholders_in_vocabulary
+    assert "▁⟦1⟧" in encode_source(model, "The company ⟦1⟧ rose.")
+    tokens = encode_source(model, "Acme (⟦12⟧) rose.")
+    assert "⟦12⟧" in tokens and "(⟦12⟧)" not in tokens
+
+    # This model never says <unk>: the placeholder is lost, and the restore report says so.
+    translation = translate_text(
+        "The company Acme Corp rose.", source="en", target="de", engine=engine, protected_terms=["Acme Corp"]
+    )
+    assert "Acme Corp" not in translation.text and "⟦" not in translation.text
+    assert [item.original for item in translation.restore.missing] == ["Acme Corp"] and not translation.restore.ok
+
+    # This one answers with one <unk> looking at the placeholder: the engine writes ⟦1⟧ there, and the term is back.
+    copying = converted_engine(convert_here(marian("copying", copy_unknown=True), tmp_path / "copying"))
+    assert copying.translate(["The company ⟦1⟧ rose."], source="en", target="de", html=False) == ["⟦1⟧"]
+    translation = translate_text(
+        "The company Acme Corp rose.", source="en", target="de", engine=copying, protected_terms=["Acme Corp"]
+    )
+    assert translation.text == "Acme Corp" and translation.restore.ok
+    # An <unk> looking at anything else stays the unknown mark, and is reported as such.
+    [output] = copying.translate_detailed(["The company rose."], source="en", target="de", html=False)
+    assert output.text == "⁇" and [u.mark for u in output.unknown_words] == ["<unk>"]
+
+
+def test_placeholders_in_the_vocabulary_are_ordinary_pieces(marian: Callable[..., Path], tmp_path: Path) -> None:
+    """A vocabulary trained on text with ⟦N⟧ spells it with pieces, and the model gets them as SentencePiece cuts
+    them, to copy like digits; if it does not, the restore report still says so."""
+    engine = converted_engine(convert_here(marian("spelled", placeholders_in_vocabulary=True), tmp_path / "spelled"))
+    model = engine.model("en", "de")
+    assert model.placeholders_in_vocabulary
+    text = "The company ⟦1⟧ rose."
+    assert encode_source(model, text) == list(model.source_tokenizer.encode(text, out_type=str))
+    assert {"⟦", "⟧", "1"} <= set(encode_source(model, text))
+    translation = translate_text(
+        "The company Acme Corp rose.", source="en", target="de", engine=engine, protected_terms=["Acme Corp"]
+    )
+    assert translation.restore.ok == ("Acme Corp" in translation.text)
 
 
 # Settings.

@@ -20,6 +20,7 @@ so CTranslate2 uses its built-in sinusoidal ones.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,13 +50,17 @@ HEADS = 2
 LANGUAGE_TOKENS = ("__en__", "__de__", "__fr__")
 
 
-def _train_sentencepiece(workdir: Path, prefix: str) -> Path:
-    corpus = workdir / "corpus.txt"
-    corpus.write_text("\n".join(CORPUS * 4) + "\n", encoding="utf-8")
+def train_sentencepiece(
+    workdir: Path, prefix: str, lines: Sequence[str] = CORPUS, vocab_size: int = VOCAB_SIZE
+) -> Path:
+    """Train a unigram SentencePiece model on `lines` (repeated, so that every piece is seen often enough) and
+    return the ``.model`` file; tests/support/tiny_marian.py trains its source and target models with it too."""
+    corpus = workdir / f"{prefix}-corpus.txt"
+    corpus.write_text("\n".join(list(lines) * 4) + "\n", encoding="utf-8")
     spm.SentencePieceTrainer.train(
         input=str(corpus),
         model_prefix=str(workdir / prefix),
-        vocab_size=VOCAB_SIZE,
+        vocab_size=vocab_size,
         model_type="unigram",
         character_coverage=1.0,
         # The tiny corpus cannot always fill the requested size; a smaller vocabulary is fine for a test model.
@@ -70,7 +75,8 @@ def _train_sentencepiece(workdir: Path, prefix: str) -> Path:
     return workdir / f"{prefix}.model"
 
 
-def _pieces(model: Path) -> list[str]:
+def pieces(model: Path) -> list[str]:
+    """Every piece of a SentencePiece model, in id order."""
     processor = spm.SentencePieceProcessor(model_file=str(model))
     return [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
 
@@ -146,8 +152,8 @@ def build_tiny_model(directory: Path, *, layout: str = "opus-mt", seed: int = 7)
     directory.mkdir(parents=True, exist_ok=True)
     workdir = directory.parent / f".{directory.name}-build"
     workdir.mkdir(parents=True, exist_ok=True)
-    sp_model = _train_sentencepiece(workdir, "spm")
-    vocabulary = _pieces(sp_model)
+    sp_model = train_sentencepiece(workdir, "spm")
+    vocabulary = pieces(sp_model)
     if layout == "m2m100":
         vocabulary += list(LANGUAGE_TOKENS)
 

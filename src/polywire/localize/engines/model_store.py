@@ -9,8 +9,23 @@ a layout and a format:
   and the SentencePiece files), such as the community conversions; its files are downloaded as they are.
   Format ``transformers``: the repository holds a Transformers checkpoint, as every ``Helsinki-NLP/opus-mt-*`` and
   ``facebook/m2m100_*`` repository does; it is downloaded and then converted with ctranslate2's
-  ``TransformersConverter``, which needs ``pip install transformers torch`` (about 1 GB, so it is not part of
-  ``polywire[neural]``). Format ``auto`` asks the hub whether ``model.bin`` exists and picks one of the two.
+  ``TransformersConverter``, which needs transformers and torch (``pip install 'polywire[neural-convert]'``, about
+  1 GB with a CPU build of torch, so it is not part of ``polywire[neural]``). Format ``auto`` asks the hub whether
+  ``model.bin`` exists, else whether ``config.json`` does, and picks one of the two.
+* What is fetched of a checkpoint: ``config.json``; the weights as ``model.safetensors`` or else ``pytorch_model.bin``
+  (never both, and never the TensorFlow, Flax or Rust copies an OPUS-MT repository also holds, which cannot be
+  converted and are as large); the tokenizer files (OPUS-MT: ``source.spm``, ``target.spm``, ``vocab.json``,
+  ``tokenizer_config.json``; M2M-100: ``sentencepiece.bpe.model``, ``vocab.json``, ``tokenizer_config.json``); and
+  ``generation_config.json`` and ``special_tokens_map.json`` where present. Before anything is downloaded the hub is
+  asked (HEAD) for each required file, so a repository that lacks one is reported by name in `supports()`, and the
+  engine chain moves on, instead of failing mid-download.
+* Conversion runs ctranslate2's converter in a child process (``python -m ctranslate2.converters.transformers``),
+  with ``HF_HUB_OFFLINE=1``: torch and transformers are loaded only there, so the server does not keep a gigabyte
+  of libraries in memory after one conversion, a crash in them cannot take the server down, and nothing is looked
+  up on any hub while the local checkpoint is read. Its output must hold ``model.bin``, ``config.json``, a
+  vocabulary and the SentencePiece files, or it is refused.
+* A download or conversion that fails for good (``EngineUnavailable``) is remembered for `failed_download_ttl`
+  (an hour by default): `supports()` gives its reason and the model is not fetched again on every release.
 * Or `path`: a CTranslate2 model directory already on this machine; it is used as it is and never downloaded.
 
 Files are fetched with the hub's documented file URL scheme ``{hub}/{repo}/resolve/{revision}/{filename}``
@@ -25,11 +40,14 @@ pinned at its first download; delete the directory to refresh it).
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -186,9 +204,23 @@ def conversion_available() -> bool:
 
 
 CONVERSION_HINT = (
-    "converting a Transformers checkpoint needs `pip install transformers torch`; or configure a pre-converted "
-    "CTranslate2 repository (format ct2) in POLYWIRE_NEURAL_MODELS"
+    "converting a Transformers checkpoint needs transformers and torch (pip install 'polywire[neural-convert]'); "
+    "or configure a pre-converted CTranslate2 repository (format ct2) in POLYWIRE_NEURAL_MODELS"
 )
+# ctranslate2's own command-line converter, run in a child process with this interpreter.
+CONVERTER_COMMAND: tuple[str, ...] = (sys.executable, "-m", "ctranslate2.converters.transformers")
+_FORMAT_WORDS = {ModelFormat.CT2: "a CTranslate2 model", ModelFormat.TRANSFORMERS: "a Transformers checkpoint"}
+
+
+def _names(want: _Want) -> str:
+    """The files of a want as a person reads them: ``model.safetensors or pytorch_model.bin``."""
+    return " or ".join(" + ".join(alternative) for alternative in want.alternatives)
+
+
+def _tail(text: str, lines: int = 3, limit: int = 600) -> str:
+    """The last few non-empty lines of a child's stderr, where a Python traceback says what went wrong."""
+    kept = [line.strip() for line in text.splitlines() if line.strip()][-lines:]
+    return " | ".join(kept)[-limit:] or "no message"
 
 
 class ModelStore:
@@ -204,6 +236,9 @@ class ModelStore:
         timeout: float = 60.0,
         probe_timeout: float = 5.0,
         failed_probe_ttl: float = 60.0,
+        failed_download_ttl: float = 3600.0,
+        convert_timeout: float = 3600.0,
+        converter: Sequence[str] = CONVERTER_COMMAND,
     ) -> None:
         self.cache_dir = cache_dir
         self.hub_url = None if hub_url is None or hub_url.strip().lower() in HUB_OFF else hub_url.rstrip("/")
@@ -211,9 +246,14 @@ class ModelStore:
         self.timeout = timeout
         self.probe_timeout = probe_timeout
         self.failed_probe_ttl = failed_probe_ttl
+        self.failed_download_ttl = failed_download_ttl
+        self.convert_timeout = convert_timeout
+        # The command that converts a checkpoint; its arguments are ctranslate2's converter's.
+        self.converter = tuple(converter)
         self._lock = threading.Lock()
         self._download_locks: dict[str, threading.Lock] = {}
-        # A success is kept for the store's life; a failure only briefly, so a hub that comes back is noticed.
+        # What the hub said, until when: a success for the store's life; a failure only briefly, so a hub that
+        # comes back is noticed; a download or conversion that failed for good, for `failed_download_ttl`.
         self._probes: dict[str, tuple[Probe, float]] = {}
 
     # Which model.
@@ -264,26 +304,47 @@ class ModelStore:
         key = source.cache_name
         with self._lock:
             remembered = self._probes.get(key)
-        if remembered is not None and (remembered[0].ok or time.monotonic() - remembered[1] < self.failed_probe_ttl):
+        if remembered is not None and time.monotonic() < remembered[1]:
             return remembered[0]
         result = self._probe(source)
-        with self._lock:
-            self._probes[key] = (result, time.monotonic())
+        self._remember(source, result, float("inf") if result.ok else self.failed_probe_ttl)
         return result
+
+    def _remember(self, source: ModelSource, probe: Probe, ttl: float) -> None:
+        with self._lock:
+            self._probes[source.cache_name] = (probe, time.monotonic() + ttl)
 
     def _probe(self, source: ModelSource) -> Probe:
         where = f"{self.hub_url}/{source.repo}@{source.revision}"
         try:
             with httpx.Client(timeout=self.probe_timeout, follow_redirects=False) as client:
+                seen: dict[str, bool] = {}
+
+                def exists(filename: str) -> bool:
+                    if filename not in seen:
+                        seen[filename] = self._exists(client, source, filename)
+                    return seen[filename]
+
                 model_format = source.format
-                if model_format is not ModelFormat.TRANSFORMERS and self._exists(client, source, "model.bin"):
-                    model_format = ModelFormat.CT2
-                elif model_format is ModelFormat.CT2:
-                    return Probe(False, f"{where} has no CTranslate2 model.bin", model_format)
-                elif not self._exists(client, source, "config.json"):
-                    return Probe(False, f"the hub has no model {where} (or it is not public)", model_format)
-                else:
-                    model_format = ModelFormat.TRANSFORMERS
+                if model_format is ModelFormat.AUTO:
+                    if exists("model.bin"):
+                        model_format = ModelFormat.CT2
+                    elif exists("config.json"):
+                        model_format = ModelFormat.TRANSFORMERS
+                    else:
+                        return Probe(
+                            False,
+                            f"{where} has neither a CTranslate2 model (model.bin) nor a Transformers checkpoint "
+                            "(config.json): the repository does not exist, is not public, or holds no such model",
+                            model_format,
+                        )
+                if model_format is ModelFormat.TRANSFORMERS and not conversion_available():
+                    return Probe(False, f"{where} is a Transformers checkpoint: {CONVERSION_HINT}", model_format)
+                missing = [
+                    want
+                    for want in _FILES[(model_format, source.layout)]
+                    if want.required and not any(all(exists(name) for name in alt) for alt in want.alternatives)
+                ]
         except httpx.HTTPError as exc:
             return Probe(
                 False,
@@ -291,8 +352,12 @@ class ModelStore:
                 f"not reachable ({exc.__class__.__name__}: {exc})",
                 source.format,
             )
-        if model_format is ModelFormat.TRANSFORMERS and not conversion_available():
-            return Probe(False, f"{where} is a Transformers checkpoint: {CONVERSION_HINT}", model_format)
+        if missing:
+            what = f"{_FORMAT_WORDS[model_format]} of the {source.layout} layout"
+            names = "; ".join(_names(want) for want in missing)
+            if _WEIGHTS in missing:
+                names += " (TensorFlow, Flax and Rust weights cannot be converted)"
+            return Probe(False, f"{where} is not usable as {what}: it has no {names}", model_format)
         return Probe(True, f"{where} is downloaded into {self.cache_dir} on first use", model_format)
 
     # Downloading.
@@ -314,7 +379,12 @@ class ModelStore:
             probe = self.probe(source)
             if not probe.ok:
                 raise EngineUnavailable(probe.reason)
-            return self._download(source, probe.format)
+            try:
+                return self._download(source, probe.format)
+            except EngineUnavailable as exc:
+                # For good: say so in supports() for a while rather than fetching the same files for every release.
+                self._remember(source, Probe(False, str(exc), probe.format), self.failed_download_ttl)
+                raise
 
     def _download(self, source: ModelSource, model_format: ModelFormat) -> Path:
         final = self.directory(source)
@@ -341,6 +411,8 @@ class ModelStore:
                 self._convert(source, staging, model_dir)
             marker: dict[str, object] = {"repo": source.repo, "revision": source.revision, "format": model_format.value}
             marker |= {"layout": source.layout.value, "files": fetched, "downloaded_at": time.time()}
+            if model_format is ModelFormat.TRANSFORMERS:
+                marker["converted_by"] = f"ctranslate2 {importlib.metadata.version('ctranslate2')}"
             (model_dir / COMPLETE_MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
             try:
                 os.rename(model_dir, final)
@@ -370,10 +442,9 @@ class ModelStore:
                 continue
             return alternative
         if want.required:
-            names = " or ".join(" + ".join(alternative) for alternative in want.alternatives)
             raise EngineUnavailable(
-                f"{self.hub_url}/{source.repo}@{source.revision} has no {names}: is it a {source.layout} model in "
-                f"the format configured ({source.format})?"
+                f"{self.hub_url}/{source.repo}@{source.revision} has no {_names(want)}: is it a {source.layout} "
+                f"model in the format configured ({source.format})?"
             )
         return ()
 
@@ -400,12 +471,36 @@ class ModelStore:
             raise EngineTemporaryError(f"downloading {url} stopped after {written} of {expected} bytes")
 
     def _convert(self, source: ModelSource, checkpoint: Path, output: Path) -> None:
+        """Convert the checkpoint in `checkpoint` into a CTranslate2 model in `output` (which must not exist), with
+        the tokenizer files copied beside it, in a child process."""
         if not conversion_available():
             raise EngineUnavailable(f"{source.describe()} is a Transformers checkpoint: {CONVERSION_HINT}")
-        from ctranslate2.converters import TransformersConverter
-
         copy = [name for name in _TOKENIZER_FILES[source.layout] if (checkpoint / name).is_file()]
+        command = [*self.converter, "--model", str(checkpoint), "--output_dir", str(output)]
+        if copy:
+            command += ["--copy_files", *copy]
+        # The checkpoint is on disk: nothing is to be looked up on a hub while it is read.
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1"}
         try:
-            TransformersConverter(str(checkpoint), copy_files=copy).convert(str(output))
-        except Exception as exc:  # the converter raises many kinds; all mean this checkpoint cannot be used
-            raise EngineUnavailable(f"converting {source.describe()} to CTranslate2 failed: {exc}") from exc
+            completed = subprocess.run(
+                command, capture_output=True, text=True, env=env, timeout=self.convert_timeout, check=False
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise EngineTemporaryError(
+                f"converting {source.describe()} to CTranslate2 took more than {self.convert_timeout:.0f} s"
+            ) from exc
+        except OSError as exc:
+            raise EngineUnavailable(f"cannot run the converter {self.converter[0]}: {exc}") from exc
+        if completed.returncode != 0:
+            raise EngineUnavailable(
+                f"converting {source.describe()} to CTranslate2 failed (exit status {completed.returncode}): "
+                f"{_tail(completed.stderr)}"
+            )
+        made = {path.name for path in output.iterdir()} if output.is_dir() else set()
+        missing = [name for name in ("model.bin", "config.json", *_TOKENIZER_FILES[source.layout]) if name not in made]
+        if not any(name.endswith(("vocabulary.json", "vocabulary.txt")) for name in made):
+            missing.append("a vocabulary")
+        if missing:
+            raise EngineUnavailable(
+                f"converting {source.describe()} to CTranslate2 left no {', '.join(missing)} in its output"
+            )

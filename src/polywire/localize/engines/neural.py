@@ -22,7 +22,38 @@ How a batch is translated:
 * The decoding length is capped at about twice the sentence's length (`decoding_cap`): a real translation is
   rarely longer, and it stops a degenerate repetition loop early instead of after 256 tokens. Sentences are
   grouped by cap, so a sentence translates the same alone or in any batch.
-* An ``<unk>`` in the output decodes to ``⁇``; each is reported as an `UnknownWord` with the mark ``<unk>``.
+* An ``<unk>`` in the output decodes to ``⁇``; each is reported as an `UnknownWord` with the mark ``<unk>``. An
+  M2M-100 language token later in the output is dropped, as Transformers' decoding skips it as a special token; a
+  piece the target SentencePiece model does not know (from the source side of a joint OPUS-MT vocabulary) is passed
+  through by SentencePiece with its ``▁``, which is read as a space, so no ``▁`` reaches the text.
+* The source is cut as transformers' ``MarianTokenizer`` cuts it (``source.spm``, pieces looked up in the model's
+  vocabulary, ``</s>`` appended); one difference: ``MarianTokenizer`` first normalises punctuation with sacremoses
+  when that is installed, which the engine does not do.
+
+Placeholders. polywire masks protected spans as ``⟦N⟧`` before the engine (`polywire.localize.protect`) and puts
+them back after; a placeholder that does not come back is in the restore report's ``missing`` (repeated:
+``duplicated``), and the release flow holds that translation with a ``protection`` finding, so a lost placeholder
+is never silent. What the engine does to give it a chance to come back:
+
+* When the source SentencePiece model spells ``⟦``, ``⟧`` and digits with pieces of the vocabulary (checked once per
+  model, `LoadedModel.placeholders_in_vocabulary`), the placeholder is cut like any text, and the model may copy
+  the pieces as it copies numbers.
+* When it does not, SentencePiece would turn ``⟦1⟧`` into ``<unk>``, merged with any unknown neighbours into a
+  single piece (``(⟦12⟧)`` is one ``<unk>`` with a tiny vocabulary). So each placeholder is passed as one token of
+  its own (`encode_source`; ``▁⟦1⟧`` after a space), which CTranslate2 reads as ``<unk>``, and the text around it
+  is cut separately. A model trained with ``<unk>`` on both sides may answer an unknown source token with
+  ``<unk>``: for sentences with placeholders the attention is returned, and an output ``<unk>`` whose
+  strongest attention is on a placeholder's token is written back as that placeholder (`copied_placeholders`).
+  Any other ``<unk>`` stays ``⁇`` and is reported. A model that drops the ``<unk>``, or says it twice, leaves the
+  placeholder missing or duplicated for the restore report.
+* What is known: the tests' tiny Marian model (vocabulary trained here on a few sentences) lacks ``⟦`` and ``⟧``;
+  the placeholder then reaches the model as ``<unk>``; a model that does not answer with ``<unk>`` loses it and the
+  restore report says so; a model rigged to answer with ``<unk>`` attending to it gets ``⟦1⟧`` back; a vocabulary
+  trained on text with placeholders spells them with pieces. What is not known, because no real model can be
+  downloaded here: whether the real OPUS-MT and M2M-100 vocabularies have ``⟦`` and ``⟧`` (they may well not: they
+  are rare mathematical brackets), and how often a real model answers a placeholder's ``<unk>`` with an ``<unk>``
+  attending to it rather than dropping it. Measure that with the real models before routing a language to this
+  engine: ``polywire translate`` prints a ``restore`` entry naming each protected span that did not come back.
 
 Loaded models (a ``Translator`` and its SentencePiece processors) are kept in a small LRU (`max_loaded`), because
 loading costs far more than translating a release; CTranslate2 translators are safe to call from several threads.
@@ -70,10 +101,16 @@ M2M100_LANGUAGES = frozenset({
 _M2M100_CODES = {"nb": "no", "iw": "he", "fil": "tl", "in": "id"}
 
 _UNKNOWN = "⁇"  # what SentencePiece decodes <unk> to
+_LANGUAGE_TOKEN = re.compile(r"__[a-z]{2,3}__")  # M2M-100's language tokens
+_WORD_BOUNDARY = "▁"  # SentencePiece's mark for a space before a piece
 # What makes a sentence worth sending to the model: a letter outside our placeholders. Numbers, dashes and lone
 # placeholders would come back as whatever the model makes of them, which is at best what went in.
 _LETTER = re.compile(r"[^\W\d_]")
-_PLACEHOLDER = re.compile(r"⟦\s*\d+\s*⟧")
+_PLACEHOLDER = re.compile(r"⟦\s*(\d+)\s*⟧")
+# A placeholder passed to the model as one token (when the vocabulary cannot spell it), with or without a space before.
+_PLACEHOLDER_TOKEN = re.compile(r"▁?⟦\d+⟧")
+# What the vocabulary must spell for placeholders to be passed as ordinary pieces.
+_PLACEHOLDER_PROBE = "⟦1⟧ ⟦23⟧ ⟦4567⟧ ⟦89⟧ ⟦10⟧"
 
 
 def _translatable(text: str) -> bool:
@@ -106,7 +143,11 @@ class LoadedModel:
     target_tokenizer: Any
     add_source_eos: bool
     eos_token: str
+    unk_token: str
     vocabulary: frozenset[str]
+    # Whether the source tokenizer spells ``⟦N⟧`` with pieces of the vocabulary; when not, each placeholder is
+    # passed as one (unknown) token and written back from the attention (see the module's docstring).
+    placeholders_in_vocabulary: bool
 
 
 def read_vocabulary(directory: Path) -> list[str]:
@@ -190,7 +231,7 @@ class NeuralEngine(TranslationEngine):
             return M2M100_LANGUAGES
         loaded = self._loaded.get(directory)
         vocabulary = loaded.vocabulary if loaded is not None else frozenset(read_vocabulary(directory))
-        return frozenset(token[2:-2] for token in vocabulary if re.fullmatch(r"__[a-z]{2,3}__", token))
+        return frozenset(token[2:-2] for token in vocabulary if _LANGUAGE_TOKEN.fullmatch(token))
 
     def known_pairs(self) -> list[tuple[str, str]]:
         """The configured one-pair models that are on disk already (no hub is asked)."""
@@ -269,6 +310,8 @@ class NeuralEngine(TranslationEngine):
             )
         except (OSError, RuntimeError, ValueError) as exc:
             raise EngineUnavailable(f"{self.name}: cannot load the model in {directory}: {exc}") from exc
+        vocabulary = frozenset(read_vocabulary(directory))
+        probe_pieces = source_tokenizer.encode(_PLACEHOLDER_PROBE, out_type=str)
         return LoadedModel(
             path=directory,
             layout=configured.layout,
@@ -277,7 +320,9 @@ class NeuralEngine(TranslationEngine):
             target_tokenizer=target_tokenizer,
             add_source_eos=bool(config.get("add_source_eos", False)),
             eos_token=str(config.get("eos_token", "</s>")),
-            vocabulary=frozenset(read_vocabulary(directory)),
+            unk_token=str(config.get("unk_token", "<unk>")),
+            vocabulary=vocabulary,
+            placeholders_in_vocabulary=all(piece in vocabulary for piece in probe_pieces),
         )
 
     # Translating.
@@ -344,15 +389,21 @@ class NeuralEngine(TranslationEngine):
 
     def _translate_units(self, model: LoadedModel, units: Sequence[_Unit], source: str, target: str) -> dict[str, str]:
         texts = list(dict.fromkeys(unit.text for unit in units))
-        encoded: list[list[str]] = model.source_tokenizer.encode(texts, out_type=str)
         batch: list[list[str]] = []
-        for pieces in encoded:
-            tokens = list(pieces)
+        # Per sentence: the source positions of placeholders passed as single tokens, and the placeholder there.
+        placeholders: list[dict[int, str]] = []
+        for text in texts:
+            tokens = encode_source(model, text)
             if model.layout is ModelLayout.M2M100:
                 tokens.insert(0, f"__{m2m100_code(source)}__")
             if model.layout is ModelLayout.M2M100 or not model.add_source_eos:
                 tokens.append(model.eos_token)
             batch.append(tokens)
+            placeholders.append(
+                {}
+                if model.placeholders_in_vocabulary
+                else {i: token for i, token in enumerate(tokens) if _PLACEHOLDER_TOKEN.fullmatch(token)}
+            )
         prefix: list[list[str] | None] | None = None
         if model.layout is ModelLayout.M2M100:
             language_token = f"__{m2m100_code(target)}__"
@@ -366,6 +417,8 @@ class NeuralEngine(TranslationEngine):
             groups.setdefault(decoding_cap(len(tokens)), []).append(index)
         out: dict[str, str] = {}
         for cap, indices in sorted(groups.items()):
+            # The attention is asked for only where a placeholder may have to be written back from it.
+            with_attention = any(placeholders[i] for i in indices)
             try:
                 results = model.translator.translate_batch(
                     [batch[i] for i in indices],
@@ -373,17 +426,114 @@ class NeuralEngine(TranslationEngine):
                     beam_size=self.beam_size,
                     max_batch_size=self.max_batch_size,
                     max_decoding_length=cap,
+                    return_attention=with_attention,
                 )
             except (RuntimeError, ValueError) as exc:
                 raise EngineError(f"{self.name}: CTranslate2 failed on {len(indices)} sentences: {exc}") from exc
             for index, result in zip(indices, results, strict=True):
                 tokens = list(result.hypotheses[0])
+                attention: list[list[float]] = list(result.attention[0]) if with_attention else []
                 if prefix is not None and tokens[:1] == prefix[index]:
                     tokens = tokens[1:]
-                out[texts[index]] = str(model.target_tokenizer.decode(tokens))
+                    # The attention has a row per output token, the forced language token included.
+                    attention = attention[len(attention) - len(tokens) :]
+                if model.layout is ModelLayout.M2M100:
+                    # A language token later in the output is no text; decoders skip it as a special token.
+                    kept = [i for i, token in enumerate(tokens) if not _LANGUAGE_TOKEN.fullmatch(token)]
+                    tokens = [tokens[i] for i in kept]
+                    attention = [attention[i] for i in kept] if attention else attention
+                copied = copied_placeholders(tokens, attention, placeholders[index], model.unk_token)
+                out[texts[index]] = decode_target(model, tokens, copied)
         return out
 
     def close(self) -> None:
         """Drop every loaded model."""
         with self._lock:
             self._loaded.clear()
+
+
+# Placeholders through the model, and pieces back to text.
+
+
+def encode_source(model: LoadedModel, text: str) -> list[str]:
+    """The source pieces of one sentence (without language or end tokens), as the model is given them.
+
+    When the model's vocabulary spells placeholders, SentencePiece cuts them like any text. When it does not, each
+    ``⟦N⟧`` becomes one token of its own, ``▁⟦N⟧`` after a space (CTranslate2 reads it as ``<unk>`` but keeps its
+    place, for `copied_placeholders`), and the text between placeholders is cut on its own: SentencePiece would
+    otherwise merge the placeholder with the unknown characters around it into one ``<unk>`` (``(⟦12⟧)``).
+    """
+    if model.placeholders_in_vocabulary or not _PLACEHOLDER.search(text):
+        return list(model.source_tokenizer.encode(text, out_type=str))
+    tokens: list[str] = []
+    cursor = 0
+    for match in _PLACEHOLDER.finditer(text):
+        tokens += _encode_run(model, text[cursor : match.start()], after_placeholder=cursor > 0)
+        spaced = match.start() == 0 or text[match.start() - 1].isspace()
+        tokens.append(f"{_WORD_BOUNDARY if spaced else ''}⟦{match.group(1)}⟧")
+        cursor = match.end()
+    tokens += _encode_run(model, text[cursor:], after_placeholder=True)
+    return tokens
+
+
+def _encode_run(model: LoadedModel, text: str, *, after_placeholder: bool) -> list[str]:
+    pieces = list(model.source_tokenizer.encode(text, out_type=str))
+    # SentencePiece starts every text with a space; text glued to the placeholder before it ("⟦1⟧'s") has none.
+    if after_placeholder and pieces and not text[:1].isspace() and pieces[0].startswith(_WORD_BOUNDARY):
+        glued = pieces[0][len(_WORD_BOUNDARY) :]
+        if not glued:
+            pieces.pop(0)
+        elif glued in model.vocabulary:
+            pieces[0] = glued
+    return pieces
+
+
+def copied_placeholders(
+    tokens: Sequence[str], attention: Sequence[Sequence[float]], placeholders: dict[int, str], unk_token: str
+) -> dict[int, str]:
+    """Output positions whose ``<unk>`` the model produced while attending most to a placeholder's source token,
+    with that placeholder: the model cannot spell ``⟦N⟧``, but it can say "the thing there" with ``<unk>``."""
+    if not placeholders or not attention:
+        return {}
+    copied: dict[int, str] = {}
+    for position, token in enumerate(tokens):
+        if token != unk_token or position >= len(attention):
+            continue
+        row = attention[position]
+        source_position = max(range(len(row)), key=row.__getitem__)
+        if source_position in placeholders:
+            copied[position] = placeholders[source_position]
+    return copied
+
+
+def decode_target(model: LoadedModel, tokens: Sequence[str], copied: dict[int, str]) -> str:
+    """The text of output pieces, with copied placeholders written in where their ``<unk>`` was.
+
+    A piece the target SentencePiece model does not know (a source-side piece of a joint vocabulary, which a
+    badly trained model may produce) is passed through by SentencePiece as it is, ``▁`` and all; it is read as a
+    space here, so no ``▁`` reaches a reader.
+    """
+    if not copied:
+        text = str(model.target_tokenizer.decode(list(tokens)))
+    else:
+        parts: list[str] = []
+        run: list[str] = []
+
+        def flush() -> None:
+            if run:
+                # Each run decodes without its first space; it is put back when the run follows a placeholder.
+                spaced = bool(parts) and run[0].startswith(_WORD_BOUNDARY)
+                parts.append((" " if spaced else "") + str(model.target_tokenizer.decode(run)))
+                run.clear()
+
+        for position, token in enumerate(tokens):
+            if position not in copied:
+                run.append(token)
+                continue
+            flush()
+            placeholder = copied[position]
+            spaced = bool(parts) and placeholder.startswith(_WORD_BOUNDARY)
+            parts.append((" " if spaced else "") + placeholder.removeprefix(_WORD_BOUNDARY))
+        flush()
+        text = "".join(parts)
+    return re.sub(" {2,}", " ", text.replace(_WORD_BOUNDARY, " ")).strip()
