@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -84,6 +85,49 @@ class TranslationSettings:
     neural_intra_threads: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class FeedSettings:
+    """The public feeds (Atom, RSS, JSON Feed): the absolute URLs they put in their links, and their size."""
+
+    # The public base URL (scheme, host and any path prefix) of this server, for the feeds' absolute links. None
+    # takes it from each request, which is right for a server reached directly and wrong behind a proxy that
+    # rewrites the Host header or the scheme: set POLYWIRE_PUBLIC_URL there.
+    public_url: str | None = None
+    # The WebSub hub the feeds advertise; None: <public url>/websub.
+    hub_url: str | None = None
+    # The web page of one item, with {release_id} and {language} placeholders; None: entries link to no page
+    # (polywire has no public item pages yet; a publisher's own newsroom may have them).
+    item_url: str | None = None
+    title: str = "polywire"
+    # Releases per page; older ones are a "next" link away.
+    page_size: int = 50
+
+
+def _absolute_url(env: Mapping[str, str], name: str) -> str | None:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    parsed = urlsplit(raw)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.query or parsed.fragment:
+        raise ValueError(f"{name} must be an absolute http(s) URL without query or fragment, got {raw!r}")
+    return raw.rstrip("/")
+
+
+def _item_url(env: Mapping[str, str]) -> str | None:
+    raw = (env.get("POLYWIRE_FEED_ITEM_URL") or "").strip()
+    if not raw:
+        return None
+    try:
+        example = raw.format(release_id="rel_X", language="en")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(
+            f"POLYWIRE_FEED_ITEM_URL may use only {{release_id}} and {{language}} as placeholders, got {raw!r}"
+        ) from exc
+    if urlsplit(example).scheme not in ("http", "https"):
+        raise ValueError(f"POLYWIRE_FEED_ITEM_URL must be an absolute http(s) URL template, got {raw!r}")
+    return raw
+
+
 def _neural_models(env: Mapping[str, str]) -> dict[str, dict[str, str]]:
     raw = env.get("POLYWIRE_NEURAL_MODELS")
     if not raw:
@@ -132,6 +176,7 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
     delivery: DeliverySettings = DeliverySettings()
     translation: TranslationSettings = field(default_factory=TranslationSettings)
+    feeds: FeedSettings = FeedSettings()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -170,7 +215,18 @@ class Settings:
             if env.get("POLYWIRE_NEURAL_INTRA_THREADS")
             else 0,
         )
+        page_size = _count(env, "POLYWIRE_FEED_PAGE_SIZE", 50)
+        if page_size > 500:
+            raise ValueError(f"POLYWIRE_FEED_PAGE_SIZE must be at most 500, got {page_size}")
+        feeds = FeedSettings(
+            public_url=_absolute_url(env, "POLYWIRE_PUBLIC_URL"),
+            hub_url=_absolute_url(env, "POLYWIRE_WEBSUB_HUB"),
+            item_url=_item_url(env),
+            title=(env.get("POLYWIRE_FEED_TITLE") or "").strip() or "polywire",
+            page_size=page_size,
+        )
         return cls(
+            feeds=feeds,
             translation=translation,
             data_dir=data_dir,
             database_url=database_url,

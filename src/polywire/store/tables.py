@@ -107,6 +107,11 @@ releases = Table(
     Column("target_languages", JSON),
     Column("protected_terms", JSON),
     UniqueConstraint("organization", "idempotency_key", name="uq_releases_org_idempotency_key"),
+    # The public feeds (services.published) page newest first by release time: first_created without an embargo
+    # (the index's embargo_until IS NULL part), embargo_until with one (the rest), each in keyset order. Their
+    # withdrawals and "last changed" walk version_created (a correction's or withdrawal's moment) within a status.
+    Index("ix_releases_release_time", "embargo_until", "first_created", "id"),
+    Index("ix_releases_status_version_created", "status", "version_created", "id"),
 )
 
 release_versions = Table(
@@ -187,6 +192,8 @@ localizations = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("approved_at", UTCDateTime()),
     Column("approved_by", String(40)),
+    # A translation approved after its release changes the public feeds at that moment (services.published).
+    Index("ix_localizations_approved_at", "approved_at"),
 )
 
 attempts = Table(

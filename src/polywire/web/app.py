@@ -17,7 +17,7 @@ from polywire.secretbox import SecretBox
 from polywire.services.localization import warm_up_gate
 from polywire.services.subscribers import EndpointPolicy
 from polywire.store.db import make_engine, migrate
-from polywire.web import problems
+from polywire.web import feeds, problems
 from polywire.web.api import glossaries, health, policies, releases, subscribers
 from polywire.web.deps import Runtime
 from polywire.web.limits import BodySizeLimit
@@ -70,5 +70,6 @@ def create_app(settings: Settings, *, run_dispatcher: bool = True) -> FastAPI:
     app.include_router(releases.router)
     app.include_router(policies.router)
     app.include_router(glossaries.router)
+    app.include_router(feeds.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
