@@ -153,3 +153,16 @@ def test_grouped_figures_come_back_in_the_target_notation(apertium: ApertiumEngi
     """Left to apertium, "350,000" stays English, which Spanish reads as 350; masked, it comes back "350.000"."""
     result = translate_text("About 350,000 households will get power.", source="en", target="es", engine=apertium)
     assert "350.000" in result.text and "350,000" not in result.text
+
+
+def test_dates_and_codes_come_back_whole_in_every_language(apertium: ApertiumEngine) -> None:
+    """Left to apertium, "March 3" is "Marcha 3" and "5G" is "5red de G"; masked, they come back right."""
+    text = "The plant opens on March 3, 2026 and its 5G network went live in August."
+    expected = {"es": "3 de marzo de 2026", "ca": "3 de març del 2026", "pt": "3 de março de 2026", "fr": "3 mars 2026"}
+    for target, date_text in expected.items():
+        if not apertium.supports("en", target):
+            missing(f"apertium cannot translate en→{target}")
+        result = translate_text(text, source="en", target=target, engine=apertium)
+        assert result.restore.ok, (target, result.restore)
+        assert date_text in result.text and "5G" in result.text, (target, result.text)
+        assert "Marcha" not in result.text and "August" not in result.text, (target, result.text)

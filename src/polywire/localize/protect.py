@@ -44,6 +44,7 @@ from enum import StrEnum
 from wordfreq import zipf_frequency
 
 from polywire.localize.amounts import localise_amount
+from polywire.localize.dates import DATE, TIME, date_span, localise_date, localise_time
 from polywire.localize.html import split_markup
 
 
@@ -57,6 +58,8 @@ class Kind(StrEnum):
     TICKER = "ticker"
     AMOUNT = "amount"
     FIGURE = "figure"
+    DATE = "date"
+    CODE = "code"
     HANDLE = "handle"
     NAME = "name"
 
@@ -64,7 +67,7 @@ class Kind(StrEnum):
 # Lower is stronger: when two candidate spans overlap, the stronger one is kept.
 _PRECEDENCE: Mapping[Kind, int] = {
     Kind.URL: 0, Kind.EMAIL: 0, Kind.TERM: 1, Kind.GLOSSARY: 1, Kind.TICKER: 2, Kind.AMOUNT: 3, Kind.FIGURE: 3,
-    Kind.HANDLE: 4, Kind.NAME: 5,
+    Kind.DATE: 3, Kind.CODE: 3, Kind.HANDLE: 4, Kind.NAME: 5,
 }  # fmt: skip
 
 PLACEHOLDER = "⟦{index}⟧"
@@ -73,9 +76,12 @@ PLACEHOLDER = "⟦{index}⟧"
 # "⟦<b>1</b>⟧". The tags caught inside the brackets are moved back around the restored text. Apertium also
 # reads the brackets as punctuation it may move words across: es→fr turns "aproximadamente ⟦5⟧" into
 # "⟦environ 5⟧". Up to three words caught inside are put back beside the restored text, on the side they were.
+# And pt once came back with the number pushed out of its brackets, "2 ⟦⟧": empty brackets never occur otherwise.
 _INTRUDERS = r"(?:[^\W\d_][\w'’\-]*\s+){0,3}"
 _PLACEHOLDER_FOUND = re.compile(
-    rf"[*#@]*⟦((?:\s*<[^<>]+>)*)\s*({_INTRUDERS})(\d+)((?:\s+[^\W\d_][\w'’\-]*){{0,3}})\s*((?:<[^<>]+>\s*)*)⟧"
+    r"(?<![\d.,])(?P<outside>\d+)\s?⟦\s*⟧"
+    rf"|[*#@]*⟦(?P<opening>(?:\s*<[^<>]+>)*)\s*(?P<before>{_INTRUDERS})(?P<number>\d+)"
+    r"(?P<after>(?:\s+[^\W\d_][\w'’\-]*){0,3})\s*(?P<closing>(?:<[^<>]+>\s*)*)⟧"
 )
 
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
@@ -109,6 +115,11 @@ _AMOUNT = re.compile(
 # source's notation, which the target language reads as another number ("350,000" is 350 in Spanish). Whole
 # numbers without separators need nothing; dotted runs (versions, addresses: "1.2.3") are not figures.
 _FIGURE = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![.,]?\d)(?!\w)")
+
+# A code of letters and digits ("5G", "A320", "COVID-19", "CO2", "B2B"): apertium splits it ("5red de G"). Ordinals
+# ("3rd") and decades ("1990s") are words, not codes.
+_CODE = re.compile(r"(?<![\w.\-])(?=[A-Za-z\-]*\d)(?=[\d\-]*[A-Za-z])[A-Za-z\d]+(?:-[A-Za-z\d]+)*(?![\w\-])")
+_NOT_CODE = re.compile(r"\d+(?:st|nd|rd|th|s)", re.IGNORECASE)
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 _PARTICLES = frozenset({"von", "van", "de", "da", "del", "der", "den", "di", "du", "la", "le", "bin", "al", "&"})
@@ -207,17 +218,21 @@ def _trim_url(url: str) -> str:
     return url
 
 
-# Head nouns of public bodies and institutions. A run like "National Statistics Office" or "European Medicines
-# Agency", made only of common English words and ending in one of these, is a description a translator renders in
-# the target language ("Oficina Nacional de Estadística"), not a brand to keep: masking it left it in English.
+# Head nouns of public bodies, institutions and well-known places. A run like "National Statistics Office" or
+# "European Medicines Agency", made only of common English words and ending in one of these, is a description a
+# translator renders in the target language ("Oficina Nacional de Estadística"), not a brand to keep: masking it
+# left it in English.
 # Companies ("Aurora Bank", "Siemens Energy") are not listed: their names stay as they are.
 _INSTITUTION_HEADS = frozenset(
     """
     office agency ministry department commission authority council committee court parliament assembly service
-    university institute inspectorate directorate administration bureau board tribunal senate chamber
+    university institute inspectorate directorate administration bureau board tribunal senate chamber government
+    library museum union regulator republic kingdom states nations america europe africa asia sea ocean time
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 _COMMON_WORD_ZIPF = 3.0  # wordfreq's scale: 3 is about once per million words
+# A sentence opener this common is an ordinary word: "Developer" 4.2, "Analysts" 3.8; "Siemens" 3.3 is a name.
+_OPENER_ZIPF = 3.5
 
 
 def primary_language_of(tag: str) -> str:
@@ -240,6 +255,15 @@ def _name_candidates(text: str, source: str = "en") -> list[_Candidate]:
         # Particles may join a name but not end it ("Banco de").
         while words and words[-1].group() in _PARTICLES:
             words.pop()
+        # A common word that opens a sentence is capitalised by position, not as part of the name: "Developer Caledon
+        # Hydro said" masks "Caledon Hydro" and leaves "Developer" to the engine. A run of two ("General Motors")
+        # keeps its first word, since one word alone is no name to protect.
+        if (
+            len(words) > 2
+            and re.search(r"(?:^|[.!?][\"'”’)]*\s+)$", text[: words[0].start()])
+            and zipf_frequency(words[0].group().casefold(), "en") >= _OPENER_ZIPF
+        ):
+            words.pop(0)
         if sum(1 for word in words if word.group() not in _PARTICLES) >= 2 and not _generic_institution(
             [word.group() for word in words], source
         ):
@@ -302,6 +326,19 @@ def _candidates(
         # The figure stays; its words and separators follow the target language (see amounts.py).
         written = match.group() if target is None else localise_amount(match.group(), source=source, target=target)
         found.append(_Candidate(match.start(), match.end(), Kind.AMOUNT, written))
+    if target is not None and primary_language_of(source) == "en":
+        # Dates and times in the target's own form (see dates.py); one that is no real date is left alone.
+        for match in DATE.finditer(text):
+            date_text = localise_date(match, target)
+            if date_text is not None:
+                found.append(_Candidate(*date_span(match), Kind.DATE, date_text))
+        for match in TIME.finditer(text):
+            time_text = localise_time(match, target)
+            if time_text is not None:
+                found.append(_Candidate(match.start(), match.end(), Kind.DATE, time_text))
+    for match in _CODE.finditer(text):
+        if not _NOT_CODE.fullmatch(match.group()):
+            found.append(_Candidate(match.start(), match.end(), Kind.CODE, match.group()))
     if target is not None:
         for match in _FIGURE.finditer(text):
             written = localise_amount(match.group(), source=source, target=target)
@@ -375,7 +412,7 @@ def mask(
             out.append(piece_text[cursor : candidate.start])
             index = len(items) + 1
             original = piece_text[candidate.start : candidate.end]
-            localised = (Kind.GLOSSARY, Kind.AMOUNT, Kind.FIGURE)
+            localised = (Kind.GLOSSARY, Kind.AMOUNT, Kind.FIGURE, Kind.DATE)
             replacement = candidate.replacement if candidate.kind in localised else original
             items.append(Protected(index, candidate.kind, original, replacement))
             out.append(PLACEHOLDER.format(index=index))
@@ -398,11 +435,11 @@ def restore(translated: str, masked: Masked) -> Restored:
         out.append(kept)
         length += len(kept)
         opening, before, number, after, closing = (
-            match.group(1).strip(),
-            match.group(2),
-            match.group(3),
-            match.group(4),
-            match.group(5).strip(),
+            (match.group("opening") or "").strip(),
+            match.group("before") or "",
+            match.group("number") or match.group("outside"),
+            match.group("after") or "",
+            (match.group("closing") or "").strip(),
         )
         index = int(number)
         item = by_index.get(index)
