@@ -103,6 +103,18 @@ class FeedSettings:
     page_size: int = 50
 
 
+@dataclass(frozen=True, slots=True)
+class WebSubSettings:
+    """polywire's own WebSub hub for its feeds: the leases it grants (hub.lease_seconds is a wish, not an order)."""
+
+    # Granted when the subscriber asks for none (ten days, the common hub default), and the bounds a wish is
+    # clamped to: a very short lease would make the hub verify intent all day, a very long one keeps pushing to a
+    # subscriber that has long gone.
+    lease_seconds: int = 10 * 24 * 3600
+    min_lease_seconds: int = 300
+    max_lease_seconds: int = 30 * 24 * 3600
+
+
 def _absolute_url(env: Mapping[str, str], name: str) -> str | None:
     raw = (env.get(name) or "").strip()
     if not raw:
@@ -177,6 +189,7 @@ class Settings:
     delivery: DeliverySettings = DeliverySettings()
     translation: TranslationSettings = field(default_factory=TranslationSettings)
     feeds: FeedSettings = FeedSettings()
+    websub: WebSubSettings = WebSubSettings()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -225,8 +238,18 @@ class Settings:
             title=(env.get("POLYWIRE_FEED_TITLE") or "").strip() or "polywire",
             page_size=page_size,
         )
+        lease_min = _count(env, "POLYWIRE_WEBSUB_LEASE_MIN", 300)
+        lease_max = _count(env, "POLYWIRE_WEBSUB_LEASE_MAX", 30 * 24 * 3600)
+        lease_default = _count(env, "POLYWIRE_WEBSUB_LEASE_SECONDS", min(max(10 * 24 * 3600, lease_min), lease_max))
+        if not lease_min <= lease_default <= lease_max:
+            raise ValueError(
+                f"POLYWIRE_WEBSUB_LEASE_SECONDS ({lease_default}) must lie between POLYWIRE_WEBSUB_LEASE_MIN "
+                f"({lease_min}) and POLYWIRE_WEBSUB_LEASE_MAX ({lease_max})"
+            )
+        websub = WebSubSettings(lease_seconds=lease_default, min_lease_seconds=lease_min, max_lease_seconds=lease_max)
         return cls(
             feeds=feeds,
+            websub=websub,
             translation=translation,
             data_dir=data_dir,
             database_url=database_url,

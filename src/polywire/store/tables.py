@@ -240,3 +240,67 @@ glossaries = Table(
     # Also the index behind "the organisation's glossaries", which every prepared release reads.
     UniqueConstraint("organization", "name", name="uq_glossaries_organization_name"),
 )
+
+websub_subscriptions = Table(
+    "websub_subscriptions",
+    metadata,
+    # An active WebSub subscription: written only once the callback confirmed its intent (polywire.websub). One
+    # per (callback, topic), identified by ``key`` (SHA-256 of both): URLs are too long for a portable unique index.
+    Column("id", String(40), primary_key=True),
+    Column("key", String(64), nullable=False, unique=True),
+    Column("callback", Text, nullable=False),
+    # The canonical URL of the feed (its rel=self link), which is the topic.
+    Column("topic", Text, nullable=False),
+    # hub.secret, sealed like webhook secrets; null: pushes go unsigned, as the subscriber asked.
+    Column("secret_enc", LargeBinary),
+    Column("lease_seconds", Integer, nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False, index=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+websub_jobs = Table(
+    "websub_jobs",
+    metadata,
+    # The hub's own small durable queue: verifications of intent, denial notices and content pushes. Taking a job
+    # is a lease, finishing deletes it; a failure that will not be retried stays here with its reason.
+    Column("id", String(40), primary_key=True),
+    Column("kind", String(20), nullable=False),  # verify | deny | push
+    Column("subscription_key", String(64), nullable=False),
+    Column("callback", Text, nullable=False),
+    Column("topic", Text, nullable=False),
+    # verify: subscribe | unsubscribe, the lease the hub grants and the sealed secret to keep once confirmed;
+    # deny: the reason sent.
+    Column("mode", String(20)),
+    Column("lease_seconds", Integer),
+    Column("secret_enc", LargeBinary),
+    Column("reason", Text),
+    Column("state", String(20), nullable=False),  # pending | failed | dead
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTCDateTime(), nullable=False),
+    Column("leased_until", UTCDateTime()),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("last_attempt_at", UTCDateTime()),
+    Column("last_status", Integer),
+    Column("last_error", Text),
+    Index("ix_websub_jobs_due", "state", "next_attempt_at"),
+    Index("ix_websub_jobs_subscription", "subscription_key", "kind", "state"),
+)
+
+websub_cursor = Table(
+    "websub_cursor",
+    metadata,
+    # One row: the moment up to which public changes have been turned into pushes. Advanced in the transaction
+    # that writes the pushes, so a change is planned exactly once, whatever crashes.
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("planned_until", UTCDateTime(), nullable=False),
+)
+
+# Beyond this file, the SQLite schema holds the newsroom's full-text index of localizations (migration 0008): an
+# FTS5 virtual table, kept in step with ``localizations`` by triggers, and the shadow tables SQLite keeps for it.
+# SQLAlchemy cannot describe a virtual table, so it is named here for the schema checks to leave out, and
+# queried in ``services.search`` with SQL of its own. PostgreSQL has no such table.
+SEARCH_INDEX = "localization_search"
+UNMANAGED_TABLES = frozenset(
+    {SEARCH_INDEX, *(f"{SEARCH_INDEX}_{shadow}" for shadow in ("data", "idx", "content", "docsize", "config"))}
+)

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from polywire import __version__
+from polywire import __version__, newsroom
 from polywire.config import Settings
 from polywire.deliver.dispatcher import Dispatcher
 from polywire.deliver.webhook import WebhookChannel
@@ -17,7 +17,7 @@ from polywire.secretbox import SecretBox
 from polywire.services.localization import warm_up_gate
 from polywire.services.subscribers import EndpointPolicy
 from polywire.store.db import make_engine, migrate
-from polywire.web import feeds, problems
+from polywire.web import feeds, problems, websub
 from polywire.web.api import glossaries, health, policies, releases, subscribers
 from polywire.web.deps import Runtime
 from polywire.web.limits import BodySizeLimit
@@ -71,5 +71,8 @@ def create_app(settings: Settings, *, run_dispatcher: bool = True) -> FastAPI:
     app.include_router(policies.router)
     app.include_router(glossaries.router)
     app.include_router(feeds.router)
+    app.include_router(websub.router)
+    # Last: the newsroom's /{lang}/ paths must never shadow an API route.
+    app.include_router(newsroom.router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     return app
