@@ -320,3 +320,16 @@ def test_right_to_left_languages_are_marked_rtl(newsroom: PolywireServer, page: 
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "ar"
     assert re.search("أكمي", page.locator("h1").inner_text())
+
+
+def test_feed_entries_link_to_their_newsroom_page_by_default(newsroom: PolywireServer) -> None:
+    """With no POLYWIRE_FEED_ITEM_URL, every feed entry's link is the item's page here, and that page serves it."""
+    tag = unique_tag("links")
+    release = submit(newsroom, categories=[tag], headline="Acme links its feed entries")
+    page_url = f"{newsroom.url}/en/releases/{release['id']}"
+    atom = httpx.get(f"{newsroom.url}/feeds/en.atom", params={"category": tag}, trust_env=False)
+    assert f'href="{page_url}"' in atom.text
+    feed = httpx.get(f"{newsroom.url}/feeds/en.json", params={"category": tag}, trust_env=False).json()
+    assert [item["url"] for item in feed["items"]] == [page_url]
+    page = httpx.get(page_url, trust_env=False)
+    assert page.status_code == 200 and "Acme links its feed entries" in page.text

@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from polywire.feeds import atom, jsonfeed, rss
-from polywire.feeds.common import EVERY_LANGUAGE, FeedDocument, feed_path, feed_updated, feed_url
+from polywire.feeds.common import (
+    EVERY_LANGUAGE,
+    FeedDocument,
+    feed_path,
+    feed_updated,
+    feed_url,
+    newsroom_item_url,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,4 +40,13 @@ FEED_FORMATS: Mapping[str, FeedFormat] = MappingProxyType(
     }
 )
 
-__all__ = ["EVERY_LANGUAGE", "FEED_FORMATS", "FeedDocument", "FeedFormat", "feed_path", "feed_updated", "feed_url"]
+__all__ = [
+    "EVERY_LANGUAGE",
+    "FEED_FORMATS",
+    "FeedDocument",
+    "FeedFormat",
+    "feed_path",
+    "feed_updated",
+    "feed_url",
+    "newsroom_item_url",
+]

@@ -50,6 +50,7 @@ class FeedDocument:
     items: tuple[PublishedItem, ...]
     withdrawn: tuple[WithdrawnItem, ...]
     # An item's web page, with {release_id} and {language}; None when there are no item pages to link to.
+    # The server sets it to the setting or, by default, its own newsroom's page (`newsroom_item_url`).
     item_url: str | None = None
     generator_version: str | None = None
 
@@ -57,6 +58,12 @@ class FeedDocument:
         if self.item_url is None:
             return None
         return self.item_url.format(release_id=quote(item.release_id, safe=""), language=quote(item.language, safe=""))
+
+
+def newsroom_item_url(base: str) -> str:
+    """The item page of polywire's own newsroom, the link every feed entry gets unless POLYWIRE_FEED_ITEM_URL
+    points at a publisher's site."""
+    return f"{base}/{{language}}/releases/{{release_id}}"
 
 
 def feed_path(language: str | None, extension: str) -> str:

@@ -33,7 +33,15 @@ from fastapi.responses import Response
 
 from polywire import __version__
 from polywire.clock import utc_now
-from polywire.feeds import EVERY_LANGUAGE, FEED_FORMATS, FeedDocument, FeedFormat, feed_updated, feed_url
+from polywire.feeds import (
+    EVERY_LANGUAGE,
+    FEED_FORMATS,
+    FeedDocument,
+    FeedFormat,
+    feed_updated,
+    feed_url,
+    newsroom_item_url,
+)
 from polywire.services.published import Cursor, Selection, last_changed, published, selection
 from polywire.web.deps import RuntimeDep
 
@@ -157,7 +165,7 @@ def _serve(
         ),
         items=page.items,
         withdrawn=page.withdrawn,
-        item_url=settings.item_url,
+        item_url=settings.item_url or newsroom_item_url(base),
         generator_version=__version__,
     )
     body = output.render(document)

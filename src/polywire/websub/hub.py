@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 
 from polywire import __version__
 from polywire.config import FeedSettings, WebSubSettings
-from polywire.feeds import FEED_FORMATS, FeedDocument, feed_updated, feed_url
+from polywire.feeds import FEED_FORMATS, FeedDocument, feed_updated, feed_url, newsroom_item_url
 from polywire.secretbox import SecretBox
 from polywire.services.published import Selection, changes_since, last_changed, published
 from polywire.websub import queue
@@ -165,7 +165,7 @@ def topic_content(*, db: Connection, topic_url: str, feeds: FeedSettings, now: d
         ),
         items=page.items,
         withdrawn=page.withdrawn,
-        item_url=feeds.item_url,
+        item_url=feeds.item_url or newsroom_item_url(base),
         generator_version=__version__,
     )
     return Content(media_type=output.media_type, body=output.render(document), hub_url=hub, self_url=topic_url)
