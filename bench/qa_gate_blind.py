@@ -66,6 +66,8 @@ class Item:
     unknown_spans: tuple[tuple[int, int], ...]
     label: str
     defects: tuple[dict[str, Any], ...]
+    # The languages the engine went through between source and target (en→es→pt: "es"), as the flow passes them.
+    pivot_languages: tuple[str, ...] = ()
 
     @property
     def defective(self) -> bool:
@@ -114,6 +116,7 @@ def load(set_dir: Path = SET_DIR, *, human_terms: str = "flow") -> list[Item]:
                 unknown_spans=tuple((int(a), int(b)) for a, b in row["unknown_spans"]),
                 label=label["label"],
                 defects=tuple(label["defects"]),
+                pivot_languages=tuple(row.get("chain", [])[1:-1]),
             )
         )
     return items
@@ -128,6 +131,7 @@ def assess_item(item: Item, policy: GatePolicy) -> Assessment:
         target_lang=item.tgt_lang,
         protected_terms=item.protected_terms,
         unknown_spans=item.unknown_spans,
+        pivot_languages=item.pivot_languages,
     )
     return assess(pair, policy)
 
@@ -343,9 +347,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--policy", action="append", choices=sorted(PRESETS), help="repeatable; standard and strict")
     parser.add_argument("--show-misses", action="store_true", help="list misses and false holds on stderr")
+    parser.add_argument(
+        "--set", type=Path, default=SET_DIR, help="a set in this format (default tests/data/qa_blind; also qa_blind2)"
+    )
     args = parser.parse_args(argv)
-    items = load()
-    bare = [i for i in load(human_terms="none") if i.origin == "human"]
+    items = load(args.set)
+    bare = [i for i in load(args.set, human_terms="none") if i.origin == "human"]
     machine = [i for i in items if i.origin == "machine"]
     human = [i for i in items if i.origin == "human"]
     print(

@@ -4,7 +4,8 @@ Checks compare a source with its translation sentence by sentence, and every fin
 target, so the splitter keeps offsets rather than returning bare strings. It is rule-based and small on
 purpose: a line break always ends a paragraph; ``. ! ? …`` followed by space end a sentence unless the word
 before the full stop is a known abbreviation of that language, a single initial ("J. Smith"), or an ordinal
-number followed by a lowercase word or a month ("am 5. März", "2024 m. birželio"); decimals ("1.5", "1,000")
+number followed by a month or, in languages that write ordinals with a full stop, by a lowercase word ("am 5.
+März", "2024 m. birželio"); a word joined by a middle dot ("satèl·lit") is one word; decimals ("1.5", "1,000")
 never split because no space follows the separator; closing quotes and brackets stay with their sentence; the
 CJK full stops ``。！？`` end a sentence without a following space.
 """
@@ -175,12 +176,17 @@ _MONTH_WORDS = frozenset(
     }
 )
 
+# Languages that write ordinal numbers with a full stop ("am 3. Mai", "3. største").
+_ORDINAL_STOP = frozenset(
+    {"de", "da", "no", "nb", "nn", "fi", "is", "fo", "et", "lv", "lt", "cs", "sk", "pl", "sl", "hr", "sr", "bs", "hu"}
+    | {"tr", "lb", "rm"}
+)
 # A sentence end: terminal punctuation, then any closing quotes or brackets, then whitespace or the end.
 # In Chinese text a Latin full stop may be followed directly by the next (CJK) sentence.
 _LATIN_END = re.compile(r"(?:[.!?]+|…)[\"'”’»)\]]*(?=\s|$|[\u3040-\u30ff\u3400-\u9fff])")
 # CJK full stops end a sentence even with no space after them.
 _CJK_END = re.compile(r"[。！？][」』”’）)]*")
-_WORD_BEFORE = re.compile(r"([\w.\-]+)$")
+_WORD_BEFORE = re.compile(r"([\w.\-\u00b7]+)$")
 _NEXT_WORD = re.compile(r"\s*[\"'“‘«(\[]*(\w+)")
 
 
@@ -235,8 +241,13 @@ def _is_false_stop(text: str, stop: int, after: int, language: str) -> bool:
     # A single letter is an initial ("J. Smith") or an abbreviation; a sentence rarely ends on one letter.
     if len(word) == 1 and word.isalpha():
         return True
-    # An ordinal ("am 5. März", "2024 m. birželio") or a numbered item continues with a lowercase word or month.
-    return bool(word.isdigit() and next_word and (next_word[0].islower() or next_word.lower() in _MONTH_WORDS))
+    if not word.isdigit() or not next_word or text[: before.start()].endswith("/"):
+        # A figure at the end of a URL ("…/2026.") is no ordinal.
+        return False
+    # An ordinal ("am 5. März", "2024 m. birželio") continues with a month or, in the languages that write
+    # ordinals with a full stop, with a lowercase word ("der 3. größte"); elsewhere a lowercase word after
+    # "2026." starts a sentence that lost its capital ("… /2026. s'haurien d'enviar …").
+    return next_word.lower() in _MONTH_WORDS or (next_word[0].islower() and language in _ORDINAL_STOP)
 
 
 def _split_paragraph(text: str, offset: int, language: str, paragraph: int) -> list[Sentence]:

@@ -239,6 +239,7 @@ def _gate(
         # is absent); glossary terms are meant to change and are not listed.
         protected_terms=tuple(term for term in protected_terms if term in source_text)
         + tuple(p.original for p in translation.protected if p.replacement == p.original),
+        pivot_languages=translation.chain[1:-1],
     )
     assessment = assess(pair, policy)
     findings = [{**finding.as_json(), "field": field} for finding in assessment.findings]

@@ -60,7 +60,9 @@ class TranslationPair:
     """A source text and its translation, with what the checks need precomputed once.
 
     ``protected_terms`` are the names and terms the publisher or the masking step protected; ``unknown_spans``
-    are target spans the engine reported it did not know. Build one with :meth:`build`, which segments both
+    are target spans the engine reported it did not know; ``pivot_languages`` are the languages an engine went
+    through between source and target (``("es",)`` for en→es→pt), whose words may be left in the target. Build
+    one with :meth:`build`, which segments both
     texts so that no check splits sentences on its own. What several checks derive from the texts (their words,
     the speller's verdict on the target's words, the source's names) is computed once per pair, on first use,
     through :meth:`derived`, and shared.
@@ -74,6 +76,7 @@ class TranslationPair:
     target_sentences: tuple[Sentence, ...]
     protected_terms: tuple[str, ...] = ()
     unknown_spans: tuple[tuple[int, int], ...] = field(default=())
+    pivot_languages: tuple[str, ...] = ()
     # Values derived from the (immutable) texts, by name; filled by `derived`, not part of the pair's identity.
     _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
@@ -87,8 +90,9 @@ class TranslationPair:
         target_lang: str,
         protected_terms: tuple[str, ...] = (),
         unknown_spans: tuple[tuple[int, int], ...] = (),
+        pivot_languages: tuple[str, ...] = (),
     ) -> TranslationPair:
-        """Segment both texts and return the pair."""
+        """Segment both texts and return the pair; pivot languages equal to the source or target are dropped."""
         return cls(
             source=source,
             target=target,
@@ -98,6 +102,13 @@ class TranslationPair:
             target_sentences=split_sentences(target, target_lang),
             protected_terms=protected_terms,
             unknown_spans=unknown_spans,
+            pivot_languages=tuple(
+                dict.fromkeys(
+                    primary_language(tag)
+                    for tag in pivot_languages
+                    if primary_language(tag) not in {primary_language(source_lang), primary_language(target_lang)}
+                )
+            ),
         )
 
     @property
@@ -149,12 +160,13 @@ class Check(Protocol):
     def run(self, pair: TranslationPair) -> list[Finding]: ...
 
 
-# A word: letters, optionally joined by an inner hyphen or apostrophe ("Start-up", "l'entreprise" stays one).
+# A word: letters, optionally joined by an inner hyphen or apostrophe ("Start-up", "l'entreprise" stays one), or
+# by the Catalan middle dot of "l·l" ("satèl·lit", "col·lecció": one word, which spellers know whole).
 # CJK characters are not letters of a word here: Chinese has no spaces, so "Chen表示" is a name and a verb,
 # not one word.
 _CJK_CHARS = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _LETTER = rf"(?:(?![{_CJK_CHARS}])[^\W\d_])"
-WORD = re.compile(rf"{_LETTER}+(?:['’\-]{_LETTER}+)*")
+WORD = re.compile(rf"{_LETTER}+(?:['’\-\u00b7\u2027]{_LETTER}+)*")
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,12 @@
 "betonte, dass Russland …" is a German sentence that lost its subject: the engine attached "Der Minister" to
 the previous sentence or dropped it. The heuristics, per language, and their limits:
 
-- every language that capitalises sentence starts: a sentence starting with a lowercase word holds, unless the
-  word is a brand with an inner capital ("iPhone", "eBay") or the source starts a sentence with it too;
+- every language that capitalises sentence starts: a sentence starting with a lowercase word holds ("wird 400
+  Menschen beschäftigen", "a indiqué que …"), unless the word is a brand with an inner capital ("iPhone",
+  "eBay"), part of a URL, or the source starts a sentence with it too. When the word is an article, a subject
+  pronoun or a clitic that opens a complete clause ("es pot descarregar el codi …", "s'haurien d'enviar …",
+  "la empresa …"), the sentence has its subject and only lost its capital (apertium moves the capital with the
+  word that carried it): that warns;
 - a declarative sentence (no question mark) starting with a relative pronoun or a subordinating conjunction
   that cannot open a main clause: en "which/who/whose/whom", de "dass/wobei/weshalb/welche…", es/pt
   "que/cuyo/el cual/o qual…", fr "qui/que/dont/lequel…", lt "kuris/kuri/kurie…", ms "yang mana";
@@ -24,6 +28,21 @@ from dataclasses import dataclass
 from polywire.localize.checks.base import Finding, Severity, TranslationPair, quote
 
 _LEAD = re.compile(r"^[\s\"'“”‘’«»„‚(\[—–\-•*¿¡]*")
+# Lowercase words that open a complete clause: articles, subject pronouns, impersonal and reflexive clitics.
+# A sentence starting with one of them lost its capital, not its subject. Elided forms are listed without the
+# apostrophe ("l'empresa", "s'haurien").
+_CLAUSE_OPENERS: dict[str, frozenset[str]] = {
+    "en": frozenset(["the", "a", "an", "it", "he", "she", "we", "they", "this", "these", "those", "there"]),
+    "de": frozenset(["der", "die", "das", "den", "dem", "des", "ein", "eine", "es", "er", "sie", "wir", "ich", "man"]),
+    "es": frozenset(["el", "la", "los", "las", "lo", "un", "una", "unos", "unas", "se", "le", "les"]),
+    "ca": frozenset(["el", "la", "els", "les", "l", "un", "una", "uns", "unes", "es", "s", "se", "hi", "en", "li"]),
+    "pt": frozenset(["o", "a", "os", "as", "um", "uma", "uns", "umas", "se"]),
+    "fr": frozenset(
+        ["le", "la", "les", "l", "un", "une", "des", "il", "elle", "ils", "elles", "on", "ce", "c", "cela"]
+    ),
+    "it": frozenset(["il", "lo", "la", "i", "gli", "le", "l", "un", "uno", "una", "si"]),
+    "nl": frozenset(["de", "het", "een", "er", "hij", "zij", "ze", "wij", "we", "men"]),
+}
 _UNCASED = {"zh", "ja", "ko", "th", "ar", "he", "fa", "hi"}
 
 # Words that cannot open a declarative main clause (lowercase).
@@ -133,12 +152,14 @@ class MidClauseCheck:
         source_openings = {_opening(s.text).split(" ", 1)[0] for s in pair.source_sentences}
         findings: list[Finding] = []
         for sentence in pair.target_sentences:
-            reason = self._reason(_opening(sentence.text), language, source_openings)
+            opening = _opening(sentence.text)
+            reason = self._reason(opening, language, source_openings)
             if reason is not None:
+                severity = Severity.HOLD
+                if reason == _LOWERCASE and _opens_a_clause(opening, language):
+                    severity, reason = Severity.WARN, _LOST_CAPITAL
                 findings.append(
-                    Finding(
-                        self.name, Severity.HOLD, f"“{quote(sentence.text, 40)}” {reason}", sentence.start, sentence.end
-                    )
+                    Finding(self.name, severity, f"“{quote(sentence.text, 40)}” {reason}", sentence.start, sentence.end)
                 )
         return findings
 
@@ -152,12 +173,6 @@ class MidClauseCheck:
         if language in _UNCASED:
             return None
         first = opening.split(None, 1)[0]
-        letters = first.rstrip(",.;:!?")
-        if letters[:1].isalpha() and letters[:1].islower():
-            inner_capital = any(ch.isupper() for ch in letters[1:])
-            web = any(ch in letters for ch in "./@")
-            if not inner_capital and not web and first not in source_openings:
-                return "starts with a lowercase word, in the middle of a clause"
         lowered = opening.casefold()
         if declarative:
             for word in _CONTINUATIONS.get(language, ()):
@@ -175,7 +190,24 @@ class MidClauseCheck:
             return "opens with a verb and “that” but has no subject"
         if language == "fr" and _FRENCH_NO_SUBJECT.match(opening):
             return "opens with an auxiliary and a participle but has no subject"
+        # Last, so that a lowercase relative pronoun or reporting verb is named as such ("yang menjangkakan").
+        letters = first.rstrip(",.;:!?")
+        if letters[:1].isalpha() and letters[:1].islower():
+            inner_capital = any(ch.isupper() for ch in letters[1:])
+            web = any(ch in letters for ch in "./@")
+            if not inner_capital and not web and first not in source_openings:
+                return _LOWERCASE
         return None
+
+
+_LOWERCASE = "starts with a lowercase word, in the middle of a clause"
+_LOST_CAPITAL = "starts with a lowercase article or pronoun: a complete sentence that lost its capital"
+
+
+def _opens_a_clause(opening: str, language: str) -> bool:
+    """Whether the first word is an article, subject pronoun or clitic of the language ("es pot", "l'empresa")."""
+    first = re.split(r"[\s'’]", opening, maxsplit=1)[0].casefold()
+    return first in _CLAUSE_OPENERS.get(language, frozenset())
 
 
 check = MidClauseCheck()

@@ -2,20 +2,36 @@
 
 Numbers are read with each language's conventions and compared as values, so "1.5" (English) equals "1,5"
 (German) and "1,000" equals "1.000" and "1 000" (French): a separator followed by exactly three digits groups
-thousands, the language's decimal mark starts decimals, anything else ends the number. Month names of the
-languages we serve (and Chinese "6月") are compared as month numbers. A number in the translation that the
-source does not have holds (a changed figure); a source number missing from the translation warns, or is only
-noted when it is twelve or less, because style guides spell small numbers out ("five plants" → "fünf Werke").
-URLs and e-mail addresses must come through verbatim.
+thousands, the language's decimal mark starts decimals, anything else ends the number. In a language that writes
+decimals with a comma, a point followed by one, two or four or more digits ("4.3 miles de millones", "versão 5.0")
+can only be a decimal point written the English way: it is read as one and noted. Scale words ("millones",
+"milers de milions", "Mrd.") multiply the figure before it. Month names of the languages we serve (and Chinese
+"6月") are compared as month numbers.
+
+A number in the translation that the source does not have holds (a changed figure), unless one of these readings
+explains it, tried in this order on what is still unmatched:
+
+- a range sharing one scale word: "entre 305 i 325 milions" is 305 and 325 million (either side may share it);
+- a metric prefix spelt as a scale word: "38 mil m" is the source's "38 km" (noted);
+- the source language's notation: "142,000" left in a Spanish text is 142 000 read the English way, the figure
+  the source has: it warns ("written in the source language's notation"), because a reader of the target reads
+  another value, but the figure is not changed.
+
+An English "billion" left in a language that says "billón"/"bilió"/"Billion" for 10¹² holds: its readers take it
+for a thousand times the figure. A source number missing from the translation warns, or is only noted when it is
+twelve or less or an ordinal up to 31 ("19th" → "decimonoveno"), because style guides spell those out. A month of
+the source that has no month at all in the translation ("May 20" → "Poden 20") holds where the target's month
+names are known and do not inflect. URLs and e-mail addresses must come through verbatim.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
+from itertools import pairwise
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
@@ -73,6 +89,28 @@ _SCALE_VALUES = {
     "亿": 8,
     "億": 8,
 }
+# Scale words CLDR's long forms lack, by language: the forms newsrooms and engines also write ("4,3 miles de
+# millones", "5 milhares de milhões", "1,2 mil milions", "des milliers").
+_EXTRA_SCALES: dict[str, dict[str, int]] = {
+    "es": {"miles de millones": 9, "millardo": 9, "millardos": 9},
+    "pt": {"milhares de milhões": 9, "milhar de milhões": 9, "mil milhões": 9, "milhares de milhão": 9},
+    "ca": {"mil": 3, "mil milions": 9, "milers de milió": 9},
+    "fr": {"milliers": 3, "mille milliards": 12},
+    "it": {"migliaia di milioni": 9},
+}
+# English scale words that a language with the long scale reads as a thousand times more: its own "billón",
+# "bilió", "bilião", "Billion", "billion" (French) is 10¹².
+_ENGLISH_BILLIONS = frozenset({"billion", "billions"})
+# Between the two figures of a range that share one scale word ("305 and 325 million", "305 i 325 milions").
+_RANGE_LINK = re.compile(
+    r"\s*(?:US\$|[€$£¥]|[A-Z]{3})?\s*(?:and|to|or|y|e|i|o|a|à|et|ou|und|bis|-|–|—)\s*(?:US\$|[€$£¥]|[A-Z]{3})?\s*",
+    re.IGNORECASE,
+)
+# A unit right after a figure: with a metric prefix in the source ("38 km"), bare in the target ("38 mil m").
+_UNIT = re.compile(r"\s*(?P<unit>[A-Za-z]{1,3})(?![\w])")
+_PREFIXES = {"k": 3, "M": 6, "G": 9}
+# An ordinal suffix after a figure ("19th", "19.º", "19e"): ordinals up to 31 are often spelt out.
+_ORDINAL = re.compile(r"(?:st|nd|rd|th|º|ª|\.º|\.ª|e|er|re|ème)(?![\w])")
 
 # Month names per language (lowercase; Lithuanian in nominative and genitive, as dates use the genitive).
 _MONTH_NAMES = {
@@ -83,6 +121,10 @@ _MONTH_NAMES = {
     "pt": "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
     "lt": "sausio vasario kovo balandžio gegužės birželio liepos rugpjūčio rugsėjo spalio lapkričio gruodžio",
     "ms": "januari februari mac april mei jun julai ogos september oktober november disember",
+    "ca": "gener febrer març abril maig juny juliol agost setembre octubre novembre desembre",
+    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+    "id": "januari februari maret april mei juni juli agustus september oktober november desember",
 }
 _MONTH_NOMINATIVE = {
     "lt": "sausis vasaris kovas balandis gegužė birželis liepa rugpjūtis rugsėjis spalis lapkritis gruodis"
@@ -95,6 +137,13 @@ for _table in (_MONTH_NAMES, _MONTH_NOMINATIVE, _MONTH_OTHER):
             _MONTHS.setdefault(_language, {})[_name] = _number
 # English "may" is usually the verb: only the capitalised word inside a sentence is the month.
 _AMBIGUOUS = {("en", "may")}
+# English always capitalises months: a lowercase "march" or "august" is a verb or an adjective.
+_CAPITALISED_MONTHS = {"en", "de"}
+# Languages whose month names do not inflect (the table has every form a date uses): there, a source month with
+# no month in the translation was lost ("May 20" → "Poden 20"), not declined into a form the table lacks.
+_MONTHS_COMPLETE = {"en", "de", "es", "fr", "pt", "ca", "it", "nl", "ms", "id"}
+# A date written with digits only ("20.05.2026", "2026-05-20") carries its month as a number.
+_NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,4})[./-](\d{1,2})[./-](\d{1,4})(?![\d])")
 _MONTH_WORD = re.compile(r"[^\W\d_]+")
 _CJK_MONTH = re.compile(r"(\d{1,2})\s*月")
 
@@ -105,6 +154,11 @@ class _Number:
     text: str
     start: int
     end: int
+    # The power of ten of the scale word after the figure (0 without one) and the word, casefolded.
+    scale: int = 0
+    scale_word: str = ""
+    # A decimal point written the English way in a language that writes a decimal comma ("4.3" in Spanish).
+    point: bool = False
 
 
 def _conventions(tag: str) -> tuple[str, frozenset[str]]:
@@ -160,6 +214,7 @@ def parse_numbers(text: str, tag: str) -> list[_Number]:
         digits = ""
         start = pieces[0][2]
         in_decimals = False
+        point = False
         index = 0
         while index < len(pieces):
             chunk, sep, position = pieces[index]
@@ -190,15 +245,30 @@ def parse_numbers(text: str, tag: str) -> list[_Number]:
             elif not in_decimals and sep == decimal_mark and following is not None:
                 digits += "."
                 in_decimals = True
+            elif _english_point(sep, decimal_mark, groups, following, len(pieces)):
+                digits += "."
+                in_decimals = point = True
             else:
-                numbers.append(_make(digits, text, start, position))
+                numbers.append(_make(digits, text, start, position, point))
                 digits = ""
-                in_decimals = False
+                in_decimals = point = False
                 start = pieces[index + 1][2] if index + 1 < len(pieces) else position
             index += 1
         if digits:
-            numbers.append(_make(digits, text, start, run.end()))
+            numbers.append(_make(digits, text, start, run.end(), point))
     return [_scaled(number, text, tag) for number in numbers]
+
+
+def _english_point(sep: str, decimal_mark: str, groups: frozenset[str], following: str | None, pieces: int) -> bool:
+    """Whether a point in a decimal-comma language is a decimal point written the English way.
+
+    It is when it cannot group thousands (not three digits after it) and it is the only separator of the figure
+    (the run is digits, point, digits): points that join the parts of a date or a version ("20.05.2026", "1.2.3")
+    are no decimal point.
+    """
+    if sep != "." or decimal_mark == "." or "." not in groups or following is None or len(following) == 3:
+        return False
+    return pieces == 3
 
 
 @cache
@@ -209,6 +279,7 @@ def _cldr_scale(tag: str) -> tuple[re.Pattern[str] | None, dict[str, int]]:
     words = dict(cldr_scale_words(tag))
     if primary_language(tag) == "pt":
         words = {**cldr_scale_words("pt-PT"), **cldr_scale_words("pt-BR"), **words}
+    words = {**_EXTRA_SCALES.get(primary_language(tag), {}), **words}
     if not words:
         return None, {}
     body = "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in sorted(words, key=len, reverse=True))
@@ -241,15 +312,24 @@ def _scaled(number: _Number, text: str, tag: str) -> _Number:
         return number
     end, exponent = reading
     value = (number.value * Decimal(10) ** exponent).normalize()
-    return _Number(value=value, text=text[number.start : end].strip(), start=number.start, end=end)
+    word = " ".join(text[number.end : end].casefold().rstrip(".").split())
+    return _Number(
+        value=value,
+        text=text[number.start : end].strip(),
+        start=number.start,
+        end=end,
+        scale=exponent,
+        scale_word=word,
+        point=number.point,
+    )
 
 
-def _make(digits: str, text: str, start: int, end: int) -> _Number:
+def _make(digits: str, text: str, start: int, end: int, point: bool = False) -> _Number:
     try:
         value = Decimal(digits.replace("_", ""))
     except InvalidOperation:
         value = Decimal(0)
-    return _Number(value=value.normalize(), text=text[start:end].strip(), start=start, end=end)
+    return _Number(value=value.normalize(), text=text[start:end].strip(), start=start, end=end, point=point)
 
 
 def _months(text: str, primary: str) -> list[tuple[int, int, int]]:
@@ -262,12 +342,91 @@ def _months(text: str, primary: str) -> list[tuple[int, int, int]]:
         number = names.get(word.lower())
         if number is None:
             continue
+        if primary in _CAPITALISED_MONTHS and not word[0].isupper():
+            continue
         if (primary, word.lower()) in _AMBIGUOUS and not (
             word[0].isupper() and re.search(r"\w[\s,]*$", text[: m.start()])
         ):
             continue
         months.append((number, m.start(), m.end()))
     return months
+
+
+def is_foreign_month(word: str, source: str, target: str) -> bool:
+    """Whether ``word`` names a month in the ``source`` language and is no month name of ``target``, whose month
+    names are all known: "August" in a Catalan text is an English month left untranslated, even though Catalan
+    spellers accept it as a name (the emperor)."""
+    folded = word.casefold()
+    return target in _MONTHS_COMPLETE and folded in _MONTHS.get(source, {}) and folded not in _MONTHS.get(target, {})
+
+
+def _numeric_date_months(text: str) -> set[int]:
+    """The months that dates written in digits may carry ("20.05.2026": 5, or 20 read the other way round)."""
+    found: set[int] = set()
+    for m in _NUMERIC_DATE.finditer(text):
+        found.update(int(part) for part in m.groups() if 1 <= int(part) <= 12)
+    return found
+
+
+def _plain(value: Decimal) -> str:
+    """A value for a message: "142000", "4.3", never "1.42E+5"."""
+    return format(value, "f")
+
+
+def _long_scale(tag: str) -> bool:
+    """Whether the language's own word for 10¹² looks like "billion" ("billón", "bilió", "bilião", "Billion")."""
+    _, words = _cldr_scale(tag)
+    return any(exponent == 12 and word.startswith("bil") for word, exponent in words.items())
+
+
+def _range_values(numbers: list[_Number], text: str) -> dict[int, Decimal]:
+    """For each unscaled figure followed by a connector and a scaled one ("305 i 325 milions"), its value with
+    the shared scale (305 million), by index."""
+    shared: dict[int, Decimal] = {}
+    for index, (number, following) in enumerate(pairwise(numbers)):
+        if number.scale or not following.scale or following.start <= number.end:
+            continue
+        link = _RANGE_LINK.fullmatch(text, number.end, following.start)
+        if link is not None:
+            shared[index] = (number.value * Decimal(10) ** following.scale).normalize()
+    return shared
+
+
+def _unit_after(number: _Number, text: str) -> str | None:
+    found = _UNIT.match(text, number.end)
+    return found.group("unit") if found else None
+
+
+@dataclass
+class _Matching:
+    """Which source and target numbers are accounted for so far."""
+
+    source: list[_Number]
+    target: list[_Number]
+    source_done: list[bool] = field(default_factory=list)
+    target_done: list[bool] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.source_done = [False] * len(self.source)
+        self.target_done = [False] * len(self.target)
+
+    def open_source(self, value: Decimal) -> int | None:
+        """The first source number not yet matched that has this value."""
+        for index, number in enumerate(self.source):
+            if not self.source_done[index] and number.value == value:
+                return index
+        return None
+
+    def open_target(self, value: Decimal) -> int | None:
+        """The first target number not yet matched that has this value."""
+        for index, number in enumerate(self.target):
+            if not self.target_done[index] and number.value == value:
+                return index
+        return None
+
+    def pair(self, source_index: int, target_index: int) -> None:
+        self.source_done[source_index] = True
+        self.target_done[target_index] = True
 
 
 @dataclass(frozen=True)
@@ -303,47 +462,165 @@ class NumbersCheck:
             month_spans = [(s, e) for _, s, e in target_months]
             target_text = _mask(target_text, month_spans)
         findings.extend(self._compare_numbers(pair, source_text, target_text))
-        findings.extend(self._compare_months(source_months, target_months, pair))
+        findings.extend(self._compare_months(source_months, target_months, pair, source_text, target_text))
         return findings
 
     def _compare_numbers(self, pair: TranslationPair, source_text: str, target_text: str) -> list[Finding]:
         source_numbers = parse_numbers(source_text, pair.source_lang)
         target_numbers = parse_numbers(target_text, pair.target_lang)
-        remaining = Counter(n.value for n in source_numbers)
-        extra: list[_Number] = []
-        for number in target_numbers:
-            if remaining[number.value] > 0:
-                remaining[number.value] -= 1
-            else:
-                extra.append(number)
-        missing: list[_Number] = []
-        for number in source_numbers:
-            if remaining[number.value] > 0:
-                remaining[number.value] -= 1
-                missing.append(number)
-        findings = []
-        missing_text = ", ".join(n.text for n in missing)
+        matching = _Matching(source_numbers, target_numbers)
+        findings: list[Finding] = []
+        # Equal values first: the reading that needs no explanation.
+        for index, number in enumerate(target_numbers):
+            found = matching.open_source(number.value)
+            if found is not None:
+                matching.pair(found, index)
+        self._match_ranges(matching, source_text, target_text)
+        findings.extend(self._match_units(matching, source_text, target_text))
+        findings.extend(self._match_source_notation(matching, pair, target_text))
+        findings.extend(self._notes_on_matched(matching, pair))
+        extra = [n for n, done in zip(target_numbers, matching.target_done, strict=True) if not done]
+        missing = [n for n, done in zip(source_numbers, matching.source_done, strict=True) if not done]
         for number in extra:
-            hint = f" (the source has {missing_text})" if missing_text else ""
+            # Never "“142,000” is not in the source (the source has 142,000)": a same-looking figure is no hint.
+            hints = [n.text for n in missing if n.text != number.text]
+            hint = f" (the source has {', '.join(hints)})" if hints else ""
+            same = [n for n in missing if n.text == number.text]
+            reading = (
+                f" (in {primary_language(pair.target_lang)} it reads as {_plain(number.value)}; the source's "
+                f"“{same[0].text}” is {_plain(same[0].value)})"
+                if same
+                else ""
+            )
             findings.append(
                 Finding(
                     self.name,
                     Severity.HOLD,
-                    f"the number “{number.text}” is not in the source{hint}",
+                    f"the number “{number.text}” is not in the source{reading or hint}",
                     number.start,
                     number.end,
                 )
             )
         if not extra:
             for number in missing:
-                small = number.value == number.value.to_integral_value() and number.value <= 12
+                spelt = _may_be_spelt_out(number, source_text)
                 findings.append(
                     Finding(
                         self.name,
-                        Severity.INFO if small else Severity.WARN,
+                        Severity.INFO if spelt else Severity.WARN,
                         f"the source's “{number.text}” does not appear in the translation"
-                        + (" (perhaps spelt out)" if small else ""),
+                        + (" (perhaps spelt out)" if spelt else ""),
                         *whole_target(pair),
+                    )
+                )
+        return findings
+
+    @staticmethod
+    def _match_ranges(matching: _Matching, source_text: str, target_text: str) -> None:
+        """Figures of a range that share one scale word, on either side ("305 i 325 milions")."""
+        for index, value in _range_values(matching.target, target_text).items():
+            found = matching.open_source(value) if not matching.target_done[index] else None
+            if found is not None:
+                matching.pair(found, index)
+        for index, value in _range_values(matching.source, source_text).items():
+            found = matching.open_target(value) if not matching.source_done[index] else None
+            if found is not None:
+                matching.pair(index, found)
+
+    def _match_units(self, matching: _Matching, source_text: str, target_text: str) -> list[Finding]:
+        """A metric prefix spelt as a scale word: "38 mil m" and "38 milers m" are "38 km"."""
+        findings = []
+        for t_index, number in enumerate(matching.target):
+            if matching.target_done[t_index] or not number.scale:
+                continue
+            unit = _unit_after(number, target_text)
+            if unit is None:
+                continue
+            for s_index, source in enumerate(matching.source):
+                source_unit = _unit_after(source, source_text)
+                if (
+                    matching.source_done[s_index]
+                    or source.scale
+                    or source_unit is None
+                    or source_unit[1:] != unit
+                    or _PREFIXES.get(source_unit[0]) != number.scale
+                    or source.value * Decimal(10) ** number.scale != number.value
+                ):
+                    continue
+                matching.pair(s_index, t_index)
+                findings.append(
+                    Finding(
+                        self.name,
+                        Severity.INFO,
+                        f"“{number.text} {unit}” is the source's “{source.text} {source_unit}” in another unit",
+                        number.start,
+                        number.end,
+                    )
+                )
+                break
+        return findings
+
+    def _match_source_notation(self, matching: _Matching, pair: TranslationPair, target_text: str) -> list[Finding]:
+        """Figures left in the source language's notation ("142,000" in Spanish): the source's value, misread."""
+        if not any(not done for done in matching.target_done):
+            return []
+        source_lang = primary_language(pair.source_lang)
+        target_lang = primary_language(pair.target_lang)
+        findings = []
+        for reading in parse_numbers(target_text, pair.source_lang):
+            covered = [
+                i
+                for i, n in enumerate(matching.target)
+                if reading.start <= n.start < reading.end or (n.start <= reading.start < n.end)
+            ]
+            if not covered or any(matching.target_done[i] for i in covered):
+                continue
+            found = matching.open_source(reading.value)
+            if found is None:
+                continue
+            for index in covered:
+                matching.target_done[index] = True
+            matching.source_done[found] = True
+            local = ", ".join(_plain(matching.target[i].value) for i in covered)
+            findings.append(
+                Finding(
+                    self.name,
+                    Severity.WARN,
+                    f"“{reading.text}” is written in the source language's notation ({source_lang}): "
+                    f"a {target_lang} reader reads {local}",
+                    reading.start,
+                    reading.end,
+                )
+            )
+        return findings
+
+    def _notes_on_matched(self, matching: _Matching, pair: TranslationPair) -> list[Finding]:
+        findings = []
+        target_lang = primary_language(pair.target_lang)
+        long_scale = _long_scale(pair.target_lang)
+        _, own_words = _cldr_scale(pair.target_lang)
+        for number, done in zip(matching.target, matching.target_done, strict=True):
+            if not done:
+                continue
+            if long_scale and number.scale_word in _ENGLISH_BILLIONS and number.scale_word not in own_words:
+                findings.append(
+                    Finding(
+                        self.name,
+                        Severity.HOLD,
+                        f"“{number.text}” keeps the English “{number.scale_word}”, which a {target_lang} reader "
+                        "takes for 10¹², a thousand times the figure",
+                        number.start,
+                        number.end,
+                    )
+                )
+            elif number.point:
+                findings.append(
+                    Finding(
+                        self.name,
+                        Severity.INFO,
+                        f"“{number.text}” has a decimal point written the English way ({target_lang} writes a comma)",
+                        number.start,
+                        number.end,
                     )
                 )
         return findings
@@ -353,6 +630,8 @@ class NumbersCheck:
         source_months: list[tuple[int, int, int]],
         target_months: list[tuple[int, int, int]],
         pair: TranslationPair,
+        source_text: str,
+        target_text: str,
     ) -> list[Finding]:
         remaining = Counter(m for m, _, _ in source_months)
         findings = []
@@ -370,7 +649,66 @@ class NumbersCheck:
                         end,
                     )
                 )
+        if findings or pair.target_primary not in _MONTHS_COMPLETE:
+            return findings
+        present = {m for m, _, _ in target_months} | _numeric_date_months(target_text)
+        reported: set[int] = set()
+        for month, start, end in source_months:
+            if month in present or month in reported:
+                continue
+            reported.add(month)
+            word = pair.source[start:end]
+            span = _lost_month_span(word, start, end, source_text, target_text)
+            if span is None:
+                # No trace of the date: it went with a dropped sentence, which the other checks report.
+                continue
+            findings.append(
+                Finding(
+                    self.name,
+                    Severity.HOLD,
+                    f"the date lost its month: the source's “{word}” (month {month}) has no month in the translation",
+                    *span,
+                )
+            )
         return findings
+
+
+def _may_be_spelt_out(number: _Number, source_text: str) -> bool:
+    """Small numbers (up to twelve) and ordinals up to 31 ("19th") are spelt out by style guides."""
+    if number.value != number.value.to_integral_value() or number.scale:
+        return False
+    if number.value <= _SPELT_OUT:
+        return True
+    return number.value <= _SPELT_OUT_ORDINAL and _ORDINAL.match(source_text, number.end) is not None
+
+
+_SPELT_OUT = 12
+_SPELT_OUT_ORDINAL = 31
+_NEAR_MONTH = re.compile(r"[\s,]*(\d{1,4})(?!\d)")
+_BEFORE_MONTH = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?$")
+
+
+def _lost_month_span(word: str, start: int, end: int, source_text: str, target_text: str) -> tuple[int, int] | None:
+    """Where the translation lost the source's month, or None when the date left no trace there.
+
+    The trace is the figure next to the month in the source (the day or the year) preceded in the translation by a
+    capitalised word that took the month's place ("Poden 20", "Marcha 2026"). A month word left untranslated
+    ("en August") is a source word left in, which ``source_words`` reports.
+    """
+    if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", target_text) is not None:
+        return None
+    figures = []
+    after = _NEAR_MONTH.match(source_text, end)
+    if after is not None:
+        figures.append(after.group(1))
+    before = _BEFORE_MONTH.search(source_text[max(0, start - 20) : start])
+    if before is not None:
+        figures.append(before.group(1))
+    for figure in figures:
+        for found in re.finditer(rf"([^\W\d_]+)[\s\u00a0]+(?<![\d.,]){figure}(?![\d])", target_text):
+            if found.group(1)[0].isupper():
+                return found.start(1), found.end()
+    return None
 
 
 check = NumbersCheck()

@@ -2,17 +2,27 @@
 
 A high rate means gibberish, mangled inflections or untranslated fragments. All words of the translation go to
 hunspell in one batch (see ``lexicon``). Words the source has verbatim (names, brands), their inflections
-("Macrono" from "Macron"), acronyms and one-letter words are not counted, since no dictionary has them. Where
+("Macrono" from "Macron"), acronyms and one-letter words are not counted, since no dictionary has them, and
+neither are older spellings of words the dictionary knows (Portuguese before 1990: "accionistas", "européia"). Where
 hunspell has no dictionary for the target (Malay, Chinese) the check says so in an ``info`` finding instead of
 guessing.
+
+A rate lets a single glued word through, and engines glue: "pèrduadequart" (pèrdua + de + quart),
+"lahistoriade", "basadoenBerlín-arriba". So a word the speller rejects also holds on its own when it splits into
+two or three words of the target (or pivot) language, each common (wordfreq Zipf ≥ 3, at least two letters, one
+of four or more), or when a lowercase run of three or more letters runs straight into a capital ("basadoenBerlín").
+Languages that write compounds closed (German, Dutch, the Nordic languages, Finnish, Hungarian, Estonian…) are
+left to the rate: there a long unknown word made of known words is usually a legitimate compound.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from polywire.localize.checks.base import Finding, Severity, Token, TranslationPair, quote
-from polywire.localize.checks.lexicon import dictionary_for, misspelt
+from polywire.localize.checks.lexicon import dictionary_for, misspelt, zipf
+from polywire.localize.checks.vocabulary import older_spellings
 from polywire.localize.segment import is_abbreviation
 
 _MIN_WORDS = 5
@@ -24,6 +34,21 @@ _WARN_RATE = 0.05
 _WARN_COUNT = 2
 # A name from the source followed by at most this many letters is an inflection of it ("Macrono", "Leipzigo").
 _INFLECTION = 3
+# Languages that write compounds as one word ("Reichweitenrechner"), and scripts without spaces between words.
+_CLOSED_COMPOUNDS = frozenset(
+    {"de", "nl", "sv", "da", "no", "nb", "nn", "fi", "hu", "et", "is", "fo", "af", "lb", "fy"}
+    | {"zh", "ja", "ko", "th", "lo", "km", "my"}
+)
+_MIN_GLUED = 5
+# Parts of a glued word: words of four letters or more at Zipf ≥ 3, shorter ones only if they are as common as
+# function words ("de", "la", "en", "dos"), so that prefixes and syllables ("re", "co", "tem") do not count.
+_PART_ZIPF = 3.0
+_SHORT_PART_ZIPF = 4.5
+_MIN_PART = 2
+_MIN_LONG_PART = 4
+_FOREIGN_MARGIN = 0.5
+# Lowercase letters straight into a capital: "basadoenBerlín" (not "iPhone", "eBay": three letters at least).
+_MIN_BEFORE_CAPITAL = 3
 
 
 def countable_words(pair: TranslationPair) -> list[Token]:
@@ -56,6 +81,61 @@ class OovRateCheck:
     name: str = "oov_rate"
 
     def run(self, pair: TranslationPair) -> list[Finding]:
+        findings = self._rate(pair)
+        if dictionary_for(pair.target_lang) is not None:
+            findings.extend(self._glued(pair))
+        return findings
+
+    def _glued(self, pair: TranslationPair) -> list[Finding]:
+        """Words the speller rejects that are two or three target words glued together."""
+        if pair.target_primary in _CLOSED_COMPOUNDS:
+            return []
+        pieces: dict[Token, list[tuple[str, int]]] = {}
+        for token in pair.target_words:
+            # Hyphenated words are judged piece by piece, as the speller reads them.
+            offset = 0
+            for piece in token.text.split("-"):
+                if len(piece) >= _MIN_GLUED and piece not in pair.source:
+                    pieces.setdefault(token, []).append((piece, token.start + offset))
+                offset += len(piece) + 1
+        every = frozenset(piece for found in pieces.values() for piece, _ in found)
+        rejected = misspelt(pair.target_lang, every) if every else frozenset()
+        if not rejected:
+            return []
+        rejected -= older_spellings(pair, rejected)
+        languages = (pair.target_primary, *pair.pivot_languages)
+        names = tuple(t.text for t in pair.source_words if t.text[:1].isupper() and len(t.text) >= _INFLECTION)
+        findings: list[Finding] = []
+        for found in pieces.values():
+            for piece, start in found:
+                # A glued word is in no corpus: a rare word the speller lacks ("recompra", "temporão") is.
+                if piece not in rejected or any(
+                    zipf(piece, language) > 0 for language in (*languages, pair.source_primary)
+                ):
+                    continue
+                # A name fused with the next word is protected_names' finding ("Chenqui").
+                if piece.startswith(names):
+                    continue
+                parts = _split_glued(piece, languages)
+                # A source word glued to a target word is source_words' finding ("autobuseselectric").
+                if parts is None or any(
+                    zipf(part, pair.source_primary) > zipf(part, pair.target_primary) + _FOREIGN_MARGIN
+                    for part in parts
+                ):
+                    continue
+                findings.append(
+                    Finding(
+                        self.name,
+                        Severity.HOLD,
+                        f"“{piece}” is no {pair.target_primary} word: it glues "
+                        + " + ".join(f"“{part}”" for part in parts),
+                        start,
+                        start + len(piece),
+                    )
+                )
+        return findings
+
+    def _rate(self, pair: TranslationPair) -> list[Finding]:
         if dictionary_for(pair.target_lang) is None:
             return [
                 Finding(
@@ -70,6 +150,8 @@ class OovRateCheck:
         if len(counted) < _MIN_WORDS:
             return []
         rejected = misspelt(pair.target_lang, frozenset(t.text for t in counted)) or frozenset()
+        # An older spelling of a word the dictionary knows ("accionistas", "européia") is no unknown word.
+        rejected -= older_spellings(pair, rejected)
         unknown = [t for t in counted if t.text in rejected]
         rate = len(unknown) / len(counted)
         if rate >= _HOLD_RATE and len(unknown) >= _HOLD_COUNT:
@@ -89,6 +171,45 @@ class OovRateCheck:
                 unknown[-1].end,
             )
         ]
+
+
+def _split_glued(word: str, languages: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The parts of a glued word ("pèrdua", "de", "quart"), or None when it is not two or three known words."""
+    capital = next((i for i, ch in enumerate(word) if ch.isupper()), None)
+    if capital is not None and capital >= _MIN_BEFORE_CAPITAL and word[:capital].isalpha():
+        head, tail = word[:capital], word[capital:]
+        return (*(_split_known(head, languages) or (head,)), tail)
+    return _split_known(word, languages)
+
+
+def _split_known(word: str, languages: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``word`` as two or three common words of ``languages`` (the most common parts on average), or None."""
+    best: tuple[str, ...] | None = None
+    best_score = 0.0
+    for first in range(_MIN_PART, len(word) - _MIN_PART + 1):
+        head, rest = word[:first], word[first:]
+        if not _known(head, languages):
+            continue
+        options = [(rest,)] + [(rest[:second], rest[second:]) for second in range(_MIN_PART, len(rest) - _MIN_PART + 1)]
+        for option in options:
+            parts = (head, *option)
+            if max(len(p) for p in parts) < _MIN_LONG_PART or not all(_known(p, languages) for p in option):
+                continue
+            score = sum(_frequency(p, languages) for p in parts) / len(parts)
+            if best is None or score > best_score:
+                best, best_score = parts, score
+    return best
+
+
+def _frequency(part: str, languages: tuple[str, ...]) -> float:
+    return max(zipf(part, language) for language in languages)
+
+
+@lru_cache(maxsize=4096)
+def _known(part: str, languages: tuple[str, ...]) -> bool:
+    if len(part) < _MIN_PART:
+        return False
+    return _frequency(part, languages) >= (_PART_ZIPF if len(part) >= _MIN_LONG_PART else _SHORT_PART_ZIPF)
 
 
 check = OovRateCheck()

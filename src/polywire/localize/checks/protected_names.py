@@ -5,9 +5,14 @@ after it. Names are the source's capitalised words that do not start a sentence,
 passed in. A target word that starts with a name is fine when what follows is a short inflection (Lithuanian
 "Macrono", German "Macrons") or a hyphenated compound ("Acme-Werk"); it is fused when, after at most three
 letters of inflection, the rest is a word of the target or source language. Protected terms must also appear
-(verbatim or inflected); a near miss ("Macorn") is reported as altered. Names found only by capitalisation are
+(verbatim or inflected); a near miss ("Macorn") is reported as altered. A protected term is judged whole: one
+finding names the term ("the protected term “European Investment Bank” is missing"), never one of its words;
+terms with figures ("15-year", "€1.2 billion") are the numbers check's. Names found only by capitalisation are
 checked for fusion and alteration, not for absence, because place names may be translated (Lithuania →
-Lituania).
+Lituania): a near miss the target's speller accepts, or that is common in the target language (wordfreq
+Zipf ≥ 3), is such a translation (an exonym, "Múnich" for "Munich") and is not reported, or only noted. Outside
+the languages that join nouns with a hyphen as a rule (German, Dutch, the Nordic languages…), a name hyphenated
+to a word the source does not hyphenate it to ("Halcyon-satèl·lit" for "Halcyon-class satellite") is fused too.
 """
 
 from __future__ import annotations
@@ -15,15 +20,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from polywire.localize.checks.base import Finding, Severity, Token, TranslationPair, whole_target
+from polywire.localize.checks.base import Finding, Severity, Token, TranslationPair, whole_target, words
 from polywire.localize.checks.lexicon import zipf
-from polywire.localize.checks.vocabulary import source_names, source_vocabulary, target_misspelt
+from polywire.localize.checks.vocabulary import name_terms, source_names, source_vocabulary, target_misspelt
 
 _INFLECTION = 3
 _MIN_TAIL = 3
 _WORD_FLOOR = 3.0
 _NEAR_MISS = 0.8
 _MIN_NEAR_MISS_LENGTH = 5
+# Languages where "Acme-Werk" (a name hyphenated to a noun) is ordinary compounding.
+_HYPHEN_COMPOUNDS = frozenset({"de", "nl", "sv", "da", "no", "nb", "nn", "fi", "is", "et", "hu", "lb", "af"})
 
 
 @dataclass(frozen=True)
@@ -49,26 +56,91 @@ class ProtectedNamesCheck:
             if fused is not None:
                 fused_names.add(fused[0])
                 findings.append(fused[1])
-        for name in sorted(names - fused_names):
+        if pair.target_primary not in _HYPHEN_COMPOUNDS:
+            for token in tokens:
+                finding = self._hyphen_fused(token, names, fused_names, pair)
+                if finding is not None:
+                    findings.append(finding)
+        terms = name_terms(pair)
+        in_terms = {t.text for term in terms for t in words(term)}
+        for name in sorted(names - fused_names - in_terms):
             if any(self._carries(token.text, name) for token in tokens):
                 continue
-            explicit = any(name in term for term in pair.protected_terms)
             near = self._near_miss(name, tokens, rejected, pair.source)
-            if near is not None:
+            if near is None:
+                continue
+            if zipf(near.text, pair.target_primary) >= _WORD_FLOOR:
+                # The target's own, common form of the name: an exonym ("Múnich"), not damage.
                 findings.append(
                     Finding(
                         self.name,
-                        Severity.HOLD if explicit else Severity.WARN,
+                        Severity.INFO,
+                        f"“{near.text}” is the {pair.target_primary} form of the name “{name}”",
+                        near.start,
+                        near.end,
+                    )
+                )
+            else:
+                findings.append(
+                    Finding(
+                        self.name,
+                        Severity.WARN,
                         f"the name “{name}” appears altered as “{near.text}”",
                         near.start,
                         near.end,
                     )
                 )
-            elif explicit:
-                findings.append(
-                    Finding(self.name, Severity.HOLD, f"the protected term “{name}” is missing", *whole_target(pair))
-                )
+        for term in terms:
+            finding = self._term_finding(term, tokens, rejected, fused_names, pair)
+            if finding is not None:
+                findings.append(finding)
         return findings
+
+    def _term_finding(
+        self,
+        term: str,
+        tokens: list[Token],
+        rejected: frozenset[str] | None,
+        fused_names: set[str],
+        pair: TranslationPair,
+    ) -> Finding | None:
+        """A protected term that is missing or altered, named whole; None when it came through."""
+        if term in pair.target:
+            return None
+        parts = [t.text for t in words(term) if len(t.text) >= _MIN_TAIL]
+        lost = [p for p in parts if p not in fused_names and not any(self._carries(t.text, p) for t in tokens)]
+        if not lost:
+            return None
+        for part in lost:
+            near = self._near_miss(part, tokens, rejected, pair.source)
+            if near is not None:
+                return Finding(
+                    self.name,
+                    Severity.HOLD,
+                    f"the protected term “{term}” appears altered as “{near.text}”",
+                    near.start,
+                    near.end,
+                )
+        return Finding(self.name, Severity.HOLD, f"the protected term “{term}” is missing", *whole_target(pair))
+
+    def _hyphen_fused(
+        self, token: Token, names: frozenset[str], fused_names: set[str], pair: TranslationPair
+    ) -> Finding | None:
+        """A name hyphenated to a target word the source does not join it to ("Halcyon-satèl·lit")."""
+        head, _, tail = token.text.partition("-")
+        heads = {name.split("-")[0] for name in names}
+        if not tail or head not in heads or head in fused_names or token.text in pair.source:
+            return None
+        if not tail[:1].islower() or zipf(tail.split("-")[0], pair.target_primary) < _WORD_FLOOR:
+            return None
+        fused_names.add(head)
+        return Finding(
+            self.name,
+            Severity.HOLD,
+            f"the name “{head}” is joined to the word “{tail}” in “{token.text}”",
+            token.start,
+            token.end,
+        )
 
     @staticmethod
     def _carries(text: str, name: str) -> bool:
@@ -107,6 +179,8 @@ class ProtectedNamesCheck:
 
     @staticmethod
     def _near_miss(name: str, tokens: list[Token], rejected: frozenset[str] | None, source: str) -> Token | None:
+        """The target word most like ``name`` that the target's speller rejects: a word it accepts ("Múnich" for
+        "Munich") is the target's own form of the name, not damage to it."""
         if len(name) < _MIN_NEAR_MISS_LENGTH:
             return None
         best: Token | None = None

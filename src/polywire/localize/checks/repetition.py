@@ -16,7 +16,7 @@ from polywire.localize.checks.base import Finding, Severity, TranslationPair, qu
 # One CJK character, or a run of other letters and digits (which must not swallow the CJK after "7").
 _CJK_RANGE = "\u3400-\u9fff\uf900-\ufaff"
 _OTHER = rf"(?:(?![{_CJK_RANGE}])[^\W_])"
-_TOKEN = re.compile(rf"[{_CJK_RANGE}]|{_OTHER}+(?:['’\-]{_OTHER}+)*")
+_TOKEN = re.compile(rf"[{_CJK_RANGE}]|{_OTHER}+(?:['’\-\u00b7\u2027]{_OTHER}+)*")
 _MAX_PHRASE = 8
 _MIN_REPEATS = 3
 

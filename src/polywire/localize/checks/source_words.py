@@ -3,19 +3,38 @@
 "Reichweitecloser" is German "Reichweite" with the English "closer" glued on: an engine that did not know
 "closer" kept it and the compounder joined it to its neighbour. A target word is suspect when the target's
 speller rejects it (or, with no speller, the target word list has not seen it). It is a left-over source word
-when the source uses it as an ordinary lowercase word, it is common in the source language (wordfreq Zipf ≥ 3)
+when the source uses it as an ordinary lowercase word, it is common in the source language (wordfreq Zipf ≥ 2.5)
 and clearly more common there than in the target language; it is a glued one when it splits into a target word
-and such a source word. Names never count: the source writes them capitalised. Loanwords the target dictionary
-knows ("Software", "online") pass.
+and such a source word. Names never count: the source writes them capitalised, and a word of a run of capitalised
+words the translation keeps verbatim ("Thames Crossing Water", "Caldera Bank") belongs to a name. English months,
+weekdays and titles ("August", "Chief", "Executive") are ordinary words even when capitalised: left in a Spanish
+sentence they are untranslated, and the target's speller alone decides. The generic English name of a public
+body ("National Statistics Office", "European Medicines Agency": common words ending in a head noun such as
+office, agency, service) kept verbatim holds as a whole, unless it is a protected term: the target language has
+its own name for it. A word the engine reported it did not know and left as the source writes it holds when it
+is lowercase ("electrolyser", however rare in English), and warns when it is a name far rarer in the target
+language than in the source (an English exonym: "Ghent", "Andalusia"). Loanwords the target dictionary knows
+("Software", "online") pass.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from polywire.localize.checks.base import Finding, Severity, Token, TranslationPair
 from polywire.localize.checks.lexicon import zipf
-from polywire.localize.checks.vocabulary import is_target_word, source_vocabulary, target_misspelt
+from polywire.localize.checks.numbers import is_foreign_month
+from polywire.localize.checks.vocabulary import (
+    generic_bodies,
+    inside,
+    is_target_word,
+    kept_name_spans,
+    never_names,
+    protected_spans,
+    source_vocabulary,
+    target_misspelt,
+)
 
 _COMMON_IN_SOURCE = 2.5
 # How much more common (in Zipf units, i.e. powers of ten) the word must be in the source language.
@@ -37,17 +56,81 @@ class SourceWordsCheck:
             return []
         vocabulary = source_vocabulary(pair)
         rejected = target_misspelt(pair)
-        shielded = _protected_spans(pair)
+        shielded = protected_spans(pair)
+        names = kept_name_spans(pair)
+        ordinary = never_names(pair)
         findings: list[Finding] = []
+        bodies = self._generic_bodies(pair, shielded)
+        findings.extend(bodies)
+        body_spans = tuple((f.start, f.end) for f in bodies)
+        unknown = {(start, end) for start, end in pair.unknown_spans}
         for token in pair.target_words:
-            # A word inside a protected term ("Energy" in "Siemens Energy") was kept on purpose.
-            if any(start <= token.start and token.end <= end for start, end in shielded):
+            if inside(token.start, token.end, body_spans):
+                continue
+            # A word inside a protected term ("Energy" in "Siemens Energy") was kept on purpose, and so was a word
+            # of a name the translation keeps whole ("Water" in "Thames Crossing Water"), unless it is a title or
+            # a month, which are translated even inside a capitalised run ("Chief Executive Officer").
+            if inside(token.start, token.end, shielded) or (
+                token.text.casefold() not in ordinary and inside(token.start, token.end, names)
+            ):
                 continue
             finding = self._left_over(token, pair, vocabulary, rejected)
             if finding is None and len(token.text) >= _MIN_GLUED:
                 finding = self._glued(token, pair, vocabulary, rejected)
+            if finding is None and (token.start, token.end) in unknown:
+                finding = self._engine_left(token, pair, rejected)
             if finding is not None:
                 findings.append(finding)
+        return findings
+
+    def _engine_left(self, token: Token, pair: TranslationPair, rejected: frozenset[str] | None) -> Finding | None:
+        """A word the engine reported it did not know and left as the source writes it.
+
+        Lowercase, it is a source word left untranslated, however rare ("electrolyser", "wells"): the engine said
+        so. Capitalised, it is a name, kept on purpose, unless it is much rarer in the target language's texts
+        than in the source's: then it is likely a place the target calls otherwise ("Ghent" for "Gante",
+        "Andalusia"), which warns.
+        """
+        text = token.text
+        if rejected is None or text not in rejected or text not in {t.text for t in pair.source_words}:
+            return None
+        if text[:1].islower():
+            return Finding(
+                self.name,
+                Severity.HOLD,
+                f"“{text}” is a {pair.source_primary} word the engine did not know and left untranslated",
+                token.start,
+                token.end,
+            )
+        source_zipf = zipf(text, pair.source_primary)
+        if source_zipf >= _COMMON_IN_SOURCE and source_zipf - zipf(text, pair.target_primary) >= _MARGIN:
+            return Finding(
+                self.name,
+                Severity.WARN,
+                f"“{text}” is the {pair.source_primary} form of a name the engine did not know, rare in "
+                f"{pair.target_primary}: the place may have a {pair.target_primary} name",
+                token.start,
+                token.end,
+            )
+        return None
+
+    def _generic_bodies(self, pair: TranslationPair, shielded: tuple[tuple[int, int], ...]) -> list[Finding]:
+        """The English generic name of a public body kept verbatim ("El National Statistics Office dijo")."""
+        findings = []
+        for body in generic_bodies(pair):
+            for match in re.finditer(rf"(?<!\w){re.escape(body)}(?!\w)", pair.target):
+                if inside(match.start(), match.end(), shielded):
+                    continue
+                findings.append(
+                    Finding(
+                        self.name,
+                        Severity.HOLD,
+                        f"“{body}” is the generic {pair.source_primary} name of a public body, left untranslated: "
+                        f"{pair.target_primary} has its own name for it",
+                        match.start(),
+                        match.end(),
+                    )
+                )
         return findings
 
     def _is_source_word(self, word: str, pair: TranslationPair, vocabulary: frozenset[str]) -> bool:
@@ -61,9 +144,19 @@ class SourceWordsCheck:
         self, token: Token, pair: TranslationPair, vocabulary: frozenset[str], rejected: frozenset[str] | None
     ) -> Finding | None:
         text = token.text
-        if len(text) < 3 or not self._is_source_word(text, pair, vocabulary):
+        if len(text) < 3:
             return None
-        if pair.target_primary in _CJK_TARGETS:
+        # A month or title of the source ("August", "Chief"): wordfreq's lists for Romance languages carry them
+        # as names ("August" the emperor), so the target's speller decides, or its month names for a month.
+        calendar_or_title = text.casefold() in never_names(pair) and text in pair.source
+        if calendar_or_title:
+            if (rejected is None or text not in rejected) and not is_foreign_month(
+                text, pair.source_primary, pair.target_primary
+            ):
+                return None
+        elif not self._is_source_word(text, pair, vocabulary):
+            return None
+        elif pair.target_primary in _CJK_TARGETS:
             # In Chinese any Latin word is foreign; a capitalised one is a name or brand, a lowercase one is not.
             if not text[:1].islower():
                 return None
@@ -112,19 +205,6 @@ class SourceWordsCheck:
             token.start,
             token.end,
         )
-
-
-def _protected_spans(pair: TranslationPair) -> list[tuple[int, int]]:
-    """Where the protected terms stand in the target, every occurrence."""
-    spans = []
-    for term in pair.protected_terms:
-        if not term:
-            continue
-        start = pair.target.find(term)
-        while start != -1:
-            spans.append((start, start + len(term)))
-            start = pair.target.find(term, start + len(term))
-    return spans
 
 
 check = SourceWordsCheck()

@@ -1,9 +1,14 @@
 """Check ``unknown_marks``: words an engine marked as unknown (``*word``, ``#word``, ``@word``) or reported.
 
 Apertium prefixes a word it could not translate with ``*``, one it could not generate with ``#`` and a transfer
-failure with ``@``; left in the text they reach readers verbatim. A mark that the source itself has (a hashtag,
-an @handle) is not an engine mark. Spans the engine reported as unknown are passed on as warnings: engines
-often do not know names, which are correct untranslated.
+failure with ``@``; left in the text they reach readers verbatim, also after a unit ("km/h" → "m/*h"). A mark
+that the source itself has (a hashtag, an @handle) is not an engine mark, and neither is anything inside a URL or
+an e-mail address.
+
+Spans the engine reported as unknown are passed on as warnings, except where the engine's doubt is no defect: a
+name it did not know, kept as the source writes it (capitalised and verbatim in the source: "Okonjo", "HALV",
+"Atacama"), and a lowercase word the target's speller accepts (Catalan "milió"). Those are only noted, so that the
+strict preset does not hold every release that names a person.
 """
 
 from __future__ import annotations
@@ -11,10 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from polywire.localize.checks.base import Finding, Severity, TranslationPair, quote
+from polywire.localize.checks.base import LINK, Finding, Severity, TranslationPair, quote, words
+from polywire.localize.checks.lexicon import misspelt
 
-# A mark at the start of a word: not inside an e-mail address, a URL or another token.
-_MARKED = re.compile(r"(?<![A-Za-z_@#*/.:])[*#@]([^\W\d_][\w'’\-]*)")
+# A mark at the start of a word: not inside another token ("a*b", "x@y"); links are set aside separately.
+_MARKED = re.compile(r"(?<![A-Za-z_@#*.:])[*#@]([^\W\d_][\w'’\-]*)")
 
 
 @dataclass(frozen=True)
@@ -25,8 +31,9 @@ class UnknownMarksCheck:
 
     def run(self, pair: TranslationPair) -> list[Finding]:
         findings: list[Finding] = []
+        links = [(m.start(), m.end()) for m in LINK.finditer(pair.target)]
         for match in _MARKED.finditer(pair.target):
-            if match.group(0) in pair.source:
+            if match.group(0) in pair.source or any(s <= match.start() < e for s, e in links):
                 continue
             findings.append(
                 Finding(
@@ -37,18 +44,38 @@ class UnknownMarksCheck:
                     match.end(),
                 )
             )
-        for start, end in pair.unknown_spans:
-            if 0 <= start < end <= len(pair.target):
-                findings.append(
-                    Finding(
-                        self.name,
-                        Severity.WARN,
-                        f"the engine reported “{quote(pair.target[start:end])}” as unknown",
-                        start,
-                        end,
-                    )
+        spans = [(start, end) for start, end in pair.unknown_spans if 0 <= start < end <= len(pair.target)]
+        accepted = self._accepted(pair, spans)
+        for start, end in spans:
+            text = pair.target[start:end]
+            harmless = self._kept_name(text, pair) or (text[:1].islower() and text in accepted)
+            findings.append(
+                Finding(
+                    self.name,
+                    Severity.INFO if harmless else Severity.WARN,
+                    f"the engine reported “{quote(text)}” as unknown"
+                    + (" (a name kept as in the source)" if self._kept_name(text, pair) else "")
+                    + (" (a word of the target language)" if harmless and text[:1].islower() else ""),
+                    start,
+                    end,
                 )
+            )
         return findings
+
+    @staticmethod
+    def _kept_name(text: str, pair: TranslationPair) -> bool:
+        """A capitalised span the source has verbatim, as a whole word: a name the engine did not know."""
+        return text[:1].isupper() and re.search(rf"(?<!\w){re.escape(text)}(?!\w)", pair.source) is not None
+
+    @staticmethod
+    def _accepted(pair: TranslationPair, spans: list[tuple[int, int]]) -> frozenset[str]:
+        """The lowercase reported spans whose every word the target's speller accepts."""
+        lowercase = {pair.target[s:e] for s, e in spans if pair.target[s : s + 1].islower()}
+        parts = {w.text for text in lowercase for w in words(text)}
+        rejected = misspelt(pair.target_lang, frozenset(parts)) if parts else frozenset()
+        if rejected is None:
+            return frozenset()
+        return frozenset(text for text in lowercase if words(text) and not any(w.text in rejected for w in words(text)))
 
 
 check = UnknownMarksCheck()

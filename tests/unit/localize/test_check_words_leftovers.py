@@ -1,0 +1,153 @@
+"""Words left from another language: English months and titles, public bodies' generic names, words the engine
+did not know, pivot-language words; and company names a translator keeps whole, which are no left-overs."""
+
+from __future__ import annotations
+
+import pytest
+
+from polywire.localize.checks import load_check
+from polywire.localize.checks.base import Finding, Severity, TranslationPair
+from polywire.localize.checks.lexicon import dictionary_for
+from tests.conftest import missing
+
+
+def run(
+    name: str,
+    source: str,
+    target: str,
+    tgt: str,
+    *,
+    protected: tuple[str, ...] = (),
+    unknown: tuple[tuple[int, int], ...] = (),
+    pivots: tuple[str, ...] = (),
+) -> list[Finding]:
+    pair = TranslationPair.build(
+        source=source,
+        target=target,
+        source_lang="en",
+        target_lang=tgt,
+        protected_terms=protected,
+        unknown_spans=unknown,
+        pivot_languages=pivots,
+    )
+    return load_check(name).run(pair)
+
+
+def held(findings: list[Finding], target: str) -> list[str]:
+    return [target[f.start : f.end] for f in findings if f.severity is Severity.HOLD]
+
+
+@pytest.fixture(autouse=True)
+def _spellers() -> None:
+    for language in ("es", "ca", "pt", "fr"):
+        if dictionary_for(language) is None:
+            missing(f"hunspell with a {language} dictionary is not installed (apt-get install hunspell-{language})")
+
+
+def test_an_english_month_or_title_left_in_is_a_source_word_even_capitalised() -> None:
+    """ "August" and "Chief" are capitalised in English, but they are no names: left in, they hold."""
+    source = "Chief Financial Officer Ingrid Vassbotn said prices rose in August."
+    target = "Chief oficial financer Ingrid Vassbotn va dir que els preus van pujar en August."
+    assert held(run("source_words", source, target, "ca"), target) == ["Chief", "August"]
+    spanish = "El jefe financiero Ingrid Vassbotn dijo que los precios subieron en August."
+    assert held(run("source_words", source, spanish, "es"), spanish) == ["August"]
+
+
+def test_a_month_the_target_shares_is_not_left_over() -> None:
+    """German writes "August" too."""
+    assert run("source_words", "Prices rose in August.", "Die Preise stiegen im August.", "de") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "tgt"),
+    [
+        (
+            "Thames Crossing Water will build a tunnel to carry drinking water.",
+            "Thames Crossing Water construirá un túnel para llevar agua potable.",
+            "es",
+        ),
+        (
+            "Caldera Bank made a profit. The bank will buy back shares.",
+            "Caldera Bank ha obtingut un benefici. El banc recomprarà accions.",
+            "ca",
+        ),
+        (
+            "GreenPort Hydrogen will build an electrolyser that runs on green power.",
+            "GreenPort Hydrogen construirà un electrolitzador que funciona amb energia verda.",
+            "ca",
+        ),
+    ],
+)
+def test_words_of_a_company_name_kept_whole_are_no_left_overs(source: str, target: str, tgt: str) -> None:
+    """A run of capitalised source words that the translation keeps verbatim is a name, without any terms."""
+    assert held(run("source_words", source, target, tgt), target) == []
+
+
+def test_a_title_inside_a_name_run_kept_verbatim_still_holds() -> None:
+    source = "Chief Executive Officer Marguerite Okonjo joined in May."
+    target = "Chief Executive Officer Marguerite Okonjo es va incorporar al maig."
+    assert held(run("source_words", source, target, "ca"), target) == ["Chief", "Executive", "Officer"]
+
+
+def test_a_public_bodys_generic_english_name_left_whole_holds_unless_protected() -> None:
+    source = "The National Statistics Office said on Thursday that prices rose."
+    target = "El National Statistics Office dijo el jueves que los precios subieron."
+    findings = run("source_words", source, target, "es")
+    assert held(findings, target) == ["National Statistics Office"]
+    assert "public body" in findings[0].message
+    assert run("source_words", source, target, "es", protected=("National Statistics Office",)) == []
+    translated = "La Oficina Nacional de Estadística dijo el jueves que los precios subieron."
+    assert run("source_words", source, translated, "es") == []
+
+
+def test_a_company_named_with_common_words_is_no_public_body() -> None:
+    source = "The Global Ocean Forum and Aurora Bank will meet."
+    target = "El Global Ocean Forum y Aurora Bank se reunirán."
+    assert held(run("source_words", source, target, "es"), target) == []
+
+
+def test_a_lowercase_word_the_engine_did_not_know_and_left_holds_however_rare() -> None:
+    """ "electrolyser" is too rare in English to be caught by frequency; the engine's own doubt settles it."""
+    source = "It will build a 200 MW electrolyser in the port."
+    target = "Construirá un 200 MW electrolyser en el puerto."
+    start = target.index("electrolyser")
+    unknown = ((start, start + len("electrolyser")),)
+    assert held(run("source_words", source, target, "es", unknown=unknown), target) == ["electrolyser"]
+    assert held(run("source_words", source, target, "es"), target) == []
+
+
+def test_an_english_exonym_the_engine_did_not_know_warns_but_a_name_does_not() -> None:
+    source = "The city council of Ghent approved the budget, said Ms Okonjo."
+    target = "El ayuntamiento de Ghent aprobó el presupuesto, dijo la señora Okonjo."
+    unknown = tuple((target.index(w), target.index(w) + len(w)) for w in ("Ghent", "Okonjo"))
+    findings = run("source_words", source, target, "es", unknown=unknown)
+    assert [(target[f.start : f.end], f.severity) for f in findings] == [("Ghent", Severity.WARN)]
+
+
+PIVOT_SOURCE = "Tickets go on sale today, with introductory fares from 289 euros and liver tests."
+
+
+def test_a_pivot_word_left_in_a_pivoted_translation_holds() -> None:
+    """en→es→pt: Spanish "introductorios" and "hígado" are no Portuguese words."""
+    target = "Os bilhetes saem hoje à venda, com tarifas introductorios desde 289 euros e testes de hígado."
+    findings = run("wrong_language", PIVOT_SOURCE, target, "pt", pivots=("es",))
+    assert held(findings, target) == ["introductorios", "hígado"]
+    assert "pivot" in findings[0].message and "en→es→pt" in findings[0].message
+    # Without a pivot, nothing says these words came from Spanish.
+    assert held(run("wrong_language", PIVOT_SOURCE, target, "pt"), target) == []
+
+
+def test_pivot_words_spare_names_elisions_and_older_spellings() -> None:
+    """ "d'Huelva" (a name from the source after an elided article) and pre-1990 Portuguese "accionistas" pass."""
+    source = "Shareholders of GreenPort Hydrogen in Huelva will vote."
+    french = "Les actionnaires de GreenPort Hydrogen d'Huelva voteront."
+    assert held(run("wrong_language", source, french, "fr", pivots=("es",)), french) == []
+    portuguese = "Os accionistas da GreenPort Hydrogen em Huelva votarão."
+    assert held(run("wrong_language", source, portuguese, "pt", pivots=("es",)), portuguese) == []
+
+
+def test_a_pivot_equal_to_the_source_or_target_is_dropped() -> None:
+    pair = TranslationPair.build(
+        source="a", target="b", source_lang="en", target_lang="pt-BR", pivot_languages=("en", "es-ES", "pt")
+    )
+    assert pair.pivot_languages == ("es",)
