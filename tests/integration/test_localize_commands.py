@@ -72,14 +72,19 @@ def test_translate_prints_the_translation_with_its_verdict(tmp_path: Path) -> No
 
 
 def test_translate_holds_a_translation_that_leaves_english_in(tmp_path: Path) -> None:
-    """An amount the engine cannot localise comes back with English in it, and the gate holds it (exit 3)."""
+    """Words apertium does not know ("substations", "mainland") come back in English, and the gate holds the
+    translation (exit 3); the amount beside them comes back in Spanish notation and is no reason to hold."""
     release = tmp_path / "release.txt"
-    release.write_text("The company expects revenue of €1.2 billion next year.\n", encoding="utf-8")
+    release.write_text(
+        "The company will spend €1.2 billion on new substations on the mainland next year.\n", encoding="utf-8"
+    )
     done = polywire("translate", "--from", "en", "--to", "es", str(release))
     assert done.returncode == 3, done.stdout + done.stderr
     answer = json.loads(done.stdout)
     assert answer["verdict"] == "hold"
-    assert answer["findings"], "a held translation must say why"
+    assert "1,2 mil millones\u00a0€" in answer["text"]
+    holding = [f for f in answer["findings"] if f["severity"] == "hold"]
+    assert holding and {f["check"] for f in holding} == {"source_words"}, answer["findings"]
 
 
 def test_translate_refuses_a_pair_no_engine_has(tmp_path: Path) -> None:
