@@ -119,6 +119,8 @@ _FIGURE = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![.
 # A code of letters and digits ("5G", "A320", "COVID-19", "CO2", "B2B"): apertium splits it ("5red de G"). Ordinals
 # ("3rd") and decades ("1990s") are words, not codes.
 _CODE = re.compile(r"(?<![\w.\-])(?=[A-Za-z\-]*\d)(?=[\d\-]*[A-Za-z])[A-Za-z\d]+(?:-[A-Za-z\d]+)*(?![\w\-])")
+# A part of lowercase letters alone makes it a word with a number ("mid-2028", "40-litre"), for the engine.
+_WORD_PART = re.compile(r"(?:^|-)[a-z]+(?:-|$)")
 _NOT_CODE = re.compile(r"\d+(?:st|nd|rd|th|s)", re.IGNORECASE)
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
@@ -230,6 +232,14 @@ _INSTITUTION_HEADS = frozenset(
     library museum union regulator republic kingdom states nations america europe africa asia sea ocean time
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
+# Common nouns of geography that stand beside a proper name in English ("River Wey", "Lake Geneva", "Saint-Aubin
+# Bridge"); a translator renders them ("río Wey", "lago de Ginebra"), so they are not masked with the name.
+_GEOGRAPHIC_HEADS = frozenset(
+    """
+    river lake bridge mount mountain mountains bay island islands valley canal strait gulf cape peninsula desert
+    forest park harbour harbor port estuary
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
 _COMMON_WORD_ZIPF = 3.0  # wordfreq's scale: 3 is about once per million words
 # A sentence opener this common is an ordinary word: "Developer" 4.2, "Analysts" 3.8; "Siemens" 3.3 is a name.
 _OPENER_ZIPF = 3.5
@@ -264,9 +274,21 @@ def _name_candidates(text: str, source: str = "en") -> list[_Candidate]:
             and zipf_frequency(words[0].group().casefold(), "en") >= _OPENER_ZIPF
         ):
             words.pop(0)
-        if sum(1 for word in words if word.group() not in _PARTICLES) >= 2 and not _generic_institution(
-            [word.group() for word in words], source
-        ):
+        # A geographic head noun is a word to translate, only the proper part is a name: "River Wey" → "río Wey",
+        # "Saint-Aubin Bridge" → "puente Saint-Aubin".
+        institution = len(words) >= 2 and _generic_institution([word.group() for word in words], source)
+        if len(words) >= 2 and primary_language_of(source) == "en" and not institution:
+            if words[0].group().casefold() in _GEOGRAPHIC_HEADS:
+                words = words[1:]
+            elif words[-1].group().casefold() in _GEOGRAPHIC_HEADS:
+                words = words[:-1]
+            # What is left is masked when it looks like a name, not a common word ("Port Authority" is no port).
+            if len(words) == 1:
+                if words[0].group() not in _PARTICLES and zipf_frequency(words[0].group().casefold(), "en") < 4.0:
+                    candidates.append(_Candidate(words[0].start(), words[0].end(), Kind.NAME, ""))
+                run.clear()
+                return
+        if sum(1 for word in words if word.group() not in _PARTICLES) >= 2 and not institution:
             candidates.append(_Candidate(words[0].start(), words[-1].end(), Kind.NAME, ""))
         run.clear()
 
@@ -337,7 +359,7 @@ def _candidates(
             if time_text is not None:
                 found.append(_Candidate(match.start(), match.end(), Kind.DATE, time_text))
     for match in _CODE.finditer(text):
-        if not _NOT_CODE.fullmatch(match.group()):
+        if not _NOT_CODE.fullmatch(match.group()) and not _WORD_PART.search(match.group()):
             found.append(_Candidate(match.start(), match.end(), Kind.CODE, match.group()))
     if target is not None:
         for match in _FIGURE.finditer(text):

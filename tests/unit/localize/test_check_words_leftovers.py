@@ -151,3 +151,18 @@ def test_a_pivot_equal_to_the_source_or_target_is_dropped() -> None:
         source="a", target="b", source_lang="en", target_lang="pt-BR", pivot_languages=("en", "es-ES", "pt")
     )
     assert pair.pivot_languages == ("es",)
+
+
+def test_a_common_word_capitalised_only_because_it_opens_a_sentence_is_a_source_word() -> None:
+    """ "Tunnelling is planned …": apertium did not know the word and left it; its capital comes from its place."""
+    from polywire.localize.checks.base import Severity, TranslationPair
+    from polywire.localize.checks.source_words import check
+
+    source = "The city approved the budget. Tunnelling is planned to start in 2027."
+    target = "La ciudad aprobó el presupuesto. Tunnelling Está planificado para empezar en 2027."
+    start = target.index("Tunnelling")
+    pair = TranslationPair.build(
+        source=source, target=target, source_lang="en", target_lang="es",
+        unknown_spans=((start, start + len("Tunnelling")),),
+    )  # fmt: skip
+    assert any(f.severity is Severity.HOLD and "Tunnelling" in f.message for f in check.run(pair))

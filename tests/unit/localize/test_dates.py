@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from polywire.localize.checks.base import Severity, TranslationPair
+from polywire.localize.checks.numbers import check
 from polywire.localize.protect import Kind, mask, restore
 
 SOURCE = (
@@ -78,3 +80,26 @@ def test_a_number_pushed_out_of_its_brackets_is_restored() -> None:
     restored = restore("Corremos a 1 ⟦⟧ e a ⟦2⟧ hoje.", masked)
     assert restored.report.ok
     assert restored.text == "Corremos a Seville Marathon e a Boston Marathon hoje."
+
+
+def test_a_geographic_noun_is_translated_and_only_the_proper_part_is_masked() -> None:
+    text = "Work began on the Saint-Aubin Bridge over the River Wey. Siemens Energy grew."
+    names = [item.original for item in mask(text, target="es").items if item.kind is Kind.NAME]
+    assert names == ["Saint-Aubin", "Wey", "Siemens Energy"]
+
+
+def test_a_number_joined_to_a_word_is_no_code() -> None:
+    codes = [item.original for item in mask("In mid-2028 a 40-litre tank and 5G.", target="es").items]
+    assert codes == ["5G"]
+
+
+@pytest.mark.parametrize(
+    ("target", "holds"),
+    [("La reunió comença a les 17.00 h.", False), ("La reunió comença a les 17:00.", False),
+     ("La reunió comença a les 18:00.", True)],
+)  # fmt: skip
+def test_the_numbers_check_reads_a_clock_time_as_a_time_of_day(target: str, holds: bool) -> None:
+    pair = TranslationPair.build(
+        source="The meeting starts at 5:00 p.m.", target=target, source_lang="en", target_lang="ca"
+    )
+    assert any(f.severity is Severity.HOLD for f in check.run(pair)) is holds

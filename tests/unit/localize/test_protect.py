@@ -114,9 +114,7 @@ def test_tags_apertium_moved_inside_a_placeholder_are_put_back_around_it() -> No
 def test_generic_public_bodies_are_left_to_the_engine_and_company_names_are_kept() -> None:
     """ "National Statistics Office" is a description a translator renders ("Oficina Nacional de Estadística");
     masking it kept it in English. Company names of common words ("Aurora Bank") stay masked."""
-    text = (
-        "The National Statistics Office and the European Medicines Agency said Aurora Bank and Siemens Energy grew."
-    )
+    text = "The National Statistics Office and the European Medicines Agency said Aurora Bank and Siemens Energy grew."
     names = [item.original for item in mask(text, target="es").items if item.kind is Kind.NAME]
     assert names == ["Aurora Bank", "Siemens Energy"]
     # Only English descriptions are recognised; a name with an unknown word is a brand ("Nordlicht Agency").

@@ -37,6 +37,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from polywire.localize.amounts import babel_locale, cldr_scale_words
 from polywire.localize.checks.base import Finding, Severity, TranslationPair, whole_target
+from polywire.localize.dates import TIME
 from polywire.localize.segment import primary_language
 
 # URLs and addresses in ASCII (RFC 3986 characters), so that Chinese text glued to them is not taken along.
@@ -180,6 +181,31 @@ def _conventions(tag: str) -> tuple[str, frozenset[str]]:
             groups.add(" ")
         groups.discard(decimal_mark)
     return decimal_mark, frozenset(groups)
+
+
+# A clock time in the translation: "17:00", "17.00", "17h00", "17 h 00".
+_TARGET_TIME = re.compile(r"(?<![\d.,:])([01]?\d|2[0-3])\s?[:.h]\s?([0-5]\d)(?!\d|[,:.]\d)")
+
+
+def _mask_same_times(source: str, target: str) -> tuple[str, str]:
+    """Blank out the clock times both texts give, read as times of day: "5:00 p.m." is the "17.00" or "17:00" of
+    the translation, not the numbers 5, 00 and 17."""
+    wanted: Counter[tuple[int, int]] = Counter()
+    source_spans: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for match in TIME.finditer(source):
+        hour = int(match.group("h")) % 12 + (12 if match.group("half").casefold() == "p" else 0)
+        key = (hour, int(match.group("min") or 0))
+        wanted[key] += 1
+        source_spans.setdefault(key, []).append(match.span())
+    blank_source: list[tuple[int, int]] = []
+    blank_target: list[tuple[int, int]] = []
+    for match in _TARGET_TIME.finditer(target):
+        key = (int(match.group(1)), int(match.group(2)))
+        if wanted[key] > 0:
+            wanted[key] -= 1
+            blank_source.append(source_spans[key].pop(0))
+            blank_target.append(match.span())
+    return _mask(source, blank_source), _mask(target, blank_target)
 
 
 @cache
@@ -454,6 +480,7 @@ class NumbersCheck:
                 )
         source_text = _mask(pair.source, [(s, e) for _, s, e in source_links])
         target_text = _mask(pair.target, [(s, e) for _, s, e in target_links])
+        source_text, target_text = _mask_same_times(source_text, target_text)
         target_primary = pair.target_primary
         source_months = _months(source_text, pair.source_primary)
         target_months = _months(target_text, target_primary)

@@ -83,6 +83,14 @@ class SourceWordsCheck:
                 findings.append(finding)
         return findings
 
+    @staticmethod
+    def _capitalised_by_position(text: str, pair: TranslationPair) -> bool:
+        """True when every capitalised occurrence in the source opens a sentence and the word is common in the
+        source language ("Tunnelling is planned …"): its capital comes from its place, not from a name."""
+        places = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(text)}(?!\w)", pair.source)]
+        opens = [bool(re.search(r"(?:^|[.!?][\"'”’)]*\s+)$", pair.source[:start])) for start in places]
+        return bool(places) and all(opens) and zipf(text.casefold(), pair.source_primary) >= _COMMON_IN_SOURCE
+
     def _engine_left(self, token: Token, pair: TranslationPair, rejected: frozenset[str] | None) -> Finding | None:
         """A word the engine reported it did not know and left as the source writes it.
 
@@ -94,7 +102,7 @@ class SourceWordsCheck:
         text = token.text
         if rejected is None or text not in rejected or text not in {t.text for t in pair.source_words}:
             return None
-        if text[:1].islower():
+        if text[:1].islower() or self._capitalised_by_position(text, pair):
             return Finding(
                 self.name,
                 Severity.HOLD,
