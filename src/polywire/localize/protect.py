@@ -114,7 +114,14 @@ _AMOUNT = re.compile(
 # A figure written with digit groups or decimals ("350,000", "2.75"): left to the engine it comes back in the
 # source's notation, which the target language reads as another number ("350,000" is 350 in Spanish). Whole
 # numbers without separators need nothing; dotted runs (versions, addresses: "1.2.3") are not figures.
-_FIGURE = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![.,]?\d)(?!\w)")
+_FIGURE = re.compile(
+    r"(?<![\w.,])(?:(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![.,]?\d)(?!\w)(?!-[^\W\d_])"
+    # A figure with an English scale word but no currency or unit ("412 billion"): apertium writes "412 bilions",
+    # which is 10¹⁴ in Catalan.
+    r"(?:\s(?:trillion|billion|million)\b)?|\d+\s(?:trillion|billion|million)\b)"
+)
+# A decimal after a product name or "version" is a version number ("Atlas 3.2", "version 2.1"), not a figure.
+_VERSION_BEFORE = re.compile(r"(?:\b[A-Z][\w\-]*|\b[Vv]ersion|\bv)\s?$")
 
 # A code of letters and digits ("5G", "A320", "COVID-19", "CO2", "B2B"): apertium splits it ("5red de G"). Ordinals
 # ("3rd") and decades ("1990s") are words, not codes.
@@ -363,6 +370,8 @@ def _candidates(
             found.append(_Candidate(match.start(), match.end(), Kind.CODE, match.group()))
     if target is not None:
         for match in _FIGURE.finditer(text):
+            if "," not in match.group() and _VERSION_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
+                continue
             written = localise_amount(match.group(), source=source, target=target)
             if written != match.group():
                 found.append(_Candidate(match.start(), match.end(), Kind.FIGURE, written))

@@ -166,3 +166,18 @@ def test_a_common_word_capitalised_only_because_it_opens_a_sentence_is_a_source_
         unknown_spans=((start, start + len("Tunnelling")),),
     )  # fmt: skip
     assert any(f.severity is Severity.HOLD and "Tunnelling" in f.message for f in check.run(pair))
+
+
+def test_a_name_opening_a_sentence_is_not_taken_for_a_common_word() -> None:
+    """ "Hollis & Crane said …": the English dictionary knows "Hollis" only with its capital, so it is a name."""
+    from polywire.localize.checks.base import Severity, TranslationPair
+    from polywire.localize.checks.source_words import check
+
+    source = "The firm grew. Hollis said the deal closed."
+    target = "La empresa creció. Hollis dijo que el acuerdo se cerró."
+    start = target.index("Hollis")
+    pair = TranslationPair.build(
+        source=source, target=target, source_lang="en", target_lang="es",
+        unknown_spans=((start, start + len("Hollis")),),
+    )  # fmt: skip
+    assert not any(f.severity is Severity.HOLD for f in check.run(pair))

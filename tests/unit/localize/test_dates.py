@@ -103,3 +103,15 @@ def test_the_numbers_check_reads_a_clock_time_as_a_time_of_day(target: str, hold
         source="The meeting starts at 5:00 p.m.", target=target, source_lang="en", target_lang="ca"
     )
     assert any(f.severity is Severity.HOLD for f in check.run(pair)) is holds
+
+
+def test_version_numbers_and_compounds_stay_and_bare_scaled_figures_are_localised() -> None:
+    text = (
+        "The Atlas 3.2 update and version 2.1; a 1,200-seat hall; 412 billion yen, 1.5 million people, 350,000 homes."
+    )
+    figures = [(item.original, item.replacement) for item in mask(text, target="ca").items]
+    assert figures == [
+        ("412 billion", "412 milers de milions"),
+        ("1.5 million", "1,5 milions"),
+        ("350,000", "350.000"),
+    ]

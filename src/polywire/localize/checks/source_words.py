@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from polywire.localize.checks.base import Finding, Severity, Token, TranslationPair
-from polywire.localize.checks.lexicon import zipf
+from polywire.localize.checks.lexicon import misspelt, zipf
 from polywire.localize.checks.numbers import is_foreign_month
 from polywire.localize.checks.vocabulary import (
     generic_bodies,
@@ -89,7 +89,11 @@ class SourceWordsCheck:
         source language ("Tunnelling is planned …"): its capital comes from its place, not from a name."""
         places = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(text)}(?!\w)", pair.source)]
         opens = [bool(re.search(r"(?:^|[.!?][\"'”’)]*\s+)$", pair.source[:start])) for start in places]
-        return bool(places) and all(opens) and zipf(text.casefold(), pair.source_primary) >= _COMMON_IN_SOURCE
+        if not (places and all(opens) and zipf(text.casefold(), pair.source_primary) >= _COMMON_IN_SOURCE):
+            return False
+        # A name the source language's dictionary knows only with its capital ("Hollis & Crane said …") is a name.
+        rejected = misspelt(pair.source_lang, frozenset({text, text.casefold()}))
+        return rejected is None or text.casefold() not in rejected or text in rejected
 
     def _engine_left(self, token: Token, pair: TranslationPair, rejected: frozenset[str] | None) -> Finding | None:
         """A word the engine reported it did not know and left as the source writes it.
