@@ -1,13 +1,14 @@
-"""Translate the blind set's English sources with the configured engine (apertium) and store the output.
+"""Translate a blind set's English sources with the configured engine (apertium) and store the output.
 
 This does what ``polywire translate --from en --to LANG FILE`` does (``polywire.localize.commands.run_translate``:
 choose the engine from the settings, mask names and terms, translate, restore) and keeps what the gate would be
 given (the text, the protected terms that must come back verbatim, the engine's unknown-word spans), but it does
 NOT run the quality gate: the set is labelled by a person before the gate ever sees it.
 
-    .venv/bin/python tests/data/qa_blind/translate_set.py [--languages es,ca,pt,fr]
+    .venv/bin/python tests/data/translate_blind_set.py tests/data/qa_blindN [--languages es,ca,pt,fr]
 
-Writes ``machine.jsonl`` next to this file, one translation per line (ids ``s01-es`` …). Re-running it overwrites
+Every set under tests/data/qa_blind*/ was made with this script (each once had its own copy). Writes
+``machine.jsonl`` into the set's directory, one translation per line (ids ``s01-es`` …). Re-running it overwrites
 the file, which would invalidate the labels: do not, unless the set is rebuilt and relabelled from scratch.
 """
 
@@ -22,12 +23,8 @@ from polywire.config import Settings
 from polywire.localize.engines.configured import configured_chain
 from polywire.localize.translate import translate_text
 
-HERE = Path(__file__).resolve().parent
-SOURCES = HERE / "sources.jsonl"
-MACHINE = HERE / "machine.jsonl"
 
-
-def load_sources(path: Path = SOURCES) -> list[dict[str, Any]]:
+def load_sources(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
@@ -54,15 +51,17 @@ def translate_one(source: dict[str, Any], target_lang: str, settings: Settings) 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("set_dir", type=Path, help="the set's directory, holding sources.jsonl")
     parser.add_argument("--languages", default="es,ca,pt,fr")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
-    sources = load_sources()
+    sources = load_sources(args.set_dir / "sources.jsonl")
+    machine = args.set_dir / "machine.jsonl"
     rows = [translate_one(s, lang, settings) for lang in args.languages.split(",") for s in sources]
-    with MACHINE.open("w", encoding="utf-8") as out:
+    with machine.open("w", encoding="utf-8") as out:
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"{len(rows)} translations written to {MACHINE}")
+    print(f"{len(rows)} translations written to {machine}")
     return 0
 
 
