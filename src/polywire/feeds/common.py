@@ -71,6 +71,24 @@ def feed_path(language: str | None, extension: str) -> str:
     return f"/feeds/{language or EVERY_LANGUAGE}.{extension}"
 
 
+def feed_title(site: str, choice: Selection) -> str:
+    """The feed's title: the site and what the selection holds ("polywire: es · category economy")."""
+    parts = [f"{site}: {choice.language or 'every language'}"]
+    if choice.category:
+        parts.append(f"category {choice.category}")
+    if choice.region:
+        parts.append(f"region {choice.region}")
+    return " · ".join(parts)
+
+
+def feed_description(choice: Selection) -> str:
+    scope = f"in {choice.language}" if choice.language else "in every language"
+    filters = "".join(
+        f", {name} {value}" for name, value in (("category", choice.category), ("region", choice.region)) if value
+    )
+    return f"Released items {scope}{filters}, newest release first."
+
+
 def feed_url(base_url: str, extension: str, choice: Selection, *, before: str | None = None) -> str:
     """The absolute, canonical URL of a feed page: the selection's parameters in a fixed order, so that one
     feed has one URL (and one WebSub topic)."""

@@ -38,11 +38,13 @@ from polywire.feeds import (
     FEED_FORMATS,
     FeedDocument,
     FeedFormat,
+    feed_description,
+    feed_title,
     feed_updated,
     feed_url,
     newsroom_item_url,
 )
-from polywire.services.published import Cursor, Selection, last_changed, published, selection
+from polywire.services.published import Cursor, last_changed, published, selection
 from polywire.web.deps import RuntimeDep
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
@@ -149,8 +151,8 @@ def _serve(
     hub_url = settings.hub_url or f"{base}/websub"
     document = FeedDocument(
         id=feed_url(base, output.extension, choice),
-        title=_title(settings.title, choice),
-        description=_description(choice),
+        title=feed_title(settings.title, choice),
+        description=feed_description(choice),
         language=choice.language,
         updated=feed_updated(page.items, page.withdrawn, changed or _EPOCH),
         home_url=f"{base}/",
@@ -193,23 +195,6 @@ def _serve(
         # mtime=0: the same document always compresses to the same bytes.
         body = gzip.compress(body, compresslevel=6, mtime=0)
     return Response(body, media_type=output.media_type, headers=headers)
-
-
-def _title(site: str, choice: Selection) -> str:
-    parts = [f"{site}: {choice.language or 'every language'}"]
-    if choice.category:
-        parts.append(f"category {choice.category}")
-    if choice.region:
-        parts.append(f"region {choice.region}")
-    return " · ".join(parts)
-
-
-def _description(choice: Selection) -> str:
-    scope = f"in {choice.language}" if choice.language else "in every language"
-    filters = "".join(
-        f", {name} {value}" for name, value in (("category", choice.category), ("region", choice.region)) if value
-    )
-    return f"Released items {scope}{filters}, newest release first."
 
 
 def _accepts_gzip(header: str | None) -> bool:

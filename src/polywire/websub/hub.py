@@ -16,9 +16,17 @@ from sqlalchemy import Connection
 
 from polywire import __version__
 from polywire.config import FeedSettings, WebSubSettings
-from polywire.feeds import FEED_FORMATS, FeedDocument, feed_updated, feed_url, newsroom_item_url
+from polywire.feeds import (
+    FEED_FORMATS,
+    FeedDocument,
+    feed_description,
+    feed_title,
+    feed_updated,
+    feed_url,
+    newsroom_item_url,
+)
 from polywire.secretbox import SecretBox
-from polywire.services.published import Selection, changes_since, last_changed, published
+from polywire.services.published import changes_since, last_changed, published
 from polywire.websub import queue
 from polywire.websub.protocol import Mode, SubscriptionRequest, Topic, grant_lease, parse_topic, topic_base
 
@@ -117,10 +125,6 @@ def plan_pushes(*, db: Connection, now: datetime) -> Planned:
     return Planned(pushes, expired, horizon)
 
 
-def _filters(choice: Selection) -> tuple[tuple[str, str | None], ...]:
-    return (("category", choice.category), ("region", choice.region))
-
-
 @dataclass(frozen=True, slots=True)
 class Content:
     """A topic's content as a push carries it."""
@@ -142,15 +146,8 @@ def topic_content(*, db: Connection, topic_url: str, feeds: FeedSettings, now: d
     hub = hub_url(feeds, base)
     document = FeedDocument(
         id=topic_url,
-        title=" · ".join(
-            [f"{feeds.title}: {choice.language or 'every language'}"]
-            + [f"{name} {value}" for name, value in _filters(choice) if value]
-        ),
-        description=(
-            f"Released items in {choice.language or 'every language'}"
-            + "".join(f", {name} {value}" for name, value in _filters(choice) if value)
-            + ", newest release first."
-        ),
+        title=feed_title(feeds.title, choice),
+        description=feed_description(choice),
         language=choice.language,
         updated=feed_updated(page.items, page.withdrawn, changed or _EPOCH),
         home_url=f"{base}/",
