@@ -1,4 +1,4 @@
-"""The blind quality-gate set in tests/data/qa_blind/ is well formed. This checks its structure only, never the
+"""The blind quality-gate sets in tests/data/qa_blind*/ are well formed. This checks its structure only, never the
 gate's score on it (that is bench/qa_gate_blind.py's job, and the set must not be tuned against)."""
 
 from __future__ import annotations
@@ -9,39 +9,46 @@ from typing import Any
 
 import pytest
 
-SET_DIR = Path(__file__).resolve().parents[2] / "data" / "qa_blind"
+DATA = Path(__file__).resolve().parents[2] / "data"
+# Each set and the least it holds: (sources, human references).
+SETS = {"qa_blind": (40, 40), "qa_blind2": (30, 20), "qa_blind3": (30, 20), "qa_blind4": (30, 12)}
 
 
-def _jsonl(name: str) -> list[dict[str, Any]]:
-    with (SET_DIR / name).open(encoding="utf-8") as handle:
+@pytest.fixture(scope="module", params=sorted(SETS))
+def set_dir(request: pytest.FixtureRequest) -> Path:
+    return DATA / str(request.param)
+
+
+def _jsonl(set_dir: Path, name: str) -> list[dict[str, Any]]:
+    with (set_dir / name).open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 
 
 @pytest.fixture(scope="module")
-def vocabulary() -> dict[str, Any]:
-    result: dict[str, Any] = json.loads((SET_DIR / "vocabulary.json").read_text(encoding="utf-8"))
+def vocabulary(set_dir: Path) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads((set_dir / "vocabulary.json").read_text(encoding="utf-8"))
     return result
 
 
 @pytest.fixture(scope="module")
-def sources() -> dict[str, dict[str, Any]]:
-    return {row["id"]: row for row in _jsonl("sources.jsonl")}
+def sources(set_dir: Path) -> dict[str, dict[str, Any]]:
+    return {row["id"]: row for row in _jsonl(set_dir, "sources.jsonl")}
 
 
 @pytest.fixture(scope="module")
-def translations() -> list[dict[str, Any]]:
-    return _jsonl("machine.jsonl") + _jsonl("human.jsonl")
+def translations(set_dir: Path) -> list[dict[str, Any]]:
+    return _jsonl(set_dir, "machine.jsonl") + _jsonl(set_dir, "human.jsonl")
 
 
 @pytest.fixture(scope="module")
-def labels() -> dict[str, dict[str, Any]]:
-    rows = _jsonl("labels.jsonl")
+def labels(set_dir: Path) -> dict[str, dict[str, Any]]:
+    rows = _jsonl(set_dir, "labels.jsonl")
     assert len(rows) == len({row["id"] for row in rows}), "duplicate label ids"
     return {row["id"]: row for row in rows}
 
 
-def test_sources_are_english_paragraphs_of_the_agreed_size(sources: dict[str, dict[str, Any]]) -> None:
-    assert len(sources) >= 40
+def test_sources_are_english_paragraphs_of_the_agreed_size(sources: dict[str, dict[str, Any]], set_dir: Path) -> None:
+    assert len(sources) >= SETS[set_dir.name][0]
     for row in sources.values():
         assert row["lang"] == "en"
         assert 30 <= len(row["text"].split()) <= 90, row["id"]
@@ -95,8 +102,8 @@ def test_labels_use_the_vocabulary_and_point_at_the_target(
 
 
 def test_human_references_are_labelled_clean(
-    translations: list[dict[str, Any]], labels: dict[str, dict[str, Any]]
+    translations: list[dict[str, Any]], labels: dict[str, dict[str, Any]], set_dir: Path
 ) -> None:
     human = [row["id"] for row in translations if row["origin"] == "human"]
-    assert len(human) >= 40
+    assert len(human) >= SETS[set_dir.name][1]
     assert all(labels[row_id]["label"] == "clean" for row_id in human)
