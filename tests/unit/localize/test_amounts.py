@@ -14,7 +14,7 @@ import pytest
 from polywire.localize.amounts import localise_amount, read_amount, write_amount
 from polywire.localize.checks.base import Severity, TranslationPair
 from polywire.localize.checks.numbers import check as numbers_check
-from polywire.localize.checks.numbers import parse_numbers
+from polywire.localize.checks.numerals import parse_numbers
 from polywire.localize.protect import Kind, mask, restore
 
 NBSP = "\u00a0"

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from polywire.localize.checks import load_check
 from polywire.localize.checks.base import Finding, Severity, TranslationPair
-from polywire.localize.checks.numbers import parse_numbers
+from polywire.localize.checks.numerals import parse_numbers
 
 
 def run(name: str, source: str, target: str, tgt: str = "de") -> list[Finding]:

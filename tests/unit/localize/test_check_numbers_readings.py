@@ -9,7 +9,8 @@ import pytest
 
 from polywire.localize.checks import load_check
 from polywire.localize.checks.base import Finding, Severity, TranslationPair
-from polywire.localize.checks.numbers import is_foreign_month, parse_numbers
+from polywire.localize.checks.numbers import is_foreign_month
+from polywire.localize.checks.numerals import parse_numbers
 
 
 def run(source: str, target: str, tgt: str) -> list[Finding]:

@@ -29,14 +29,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from functools import cache
+from decimal import Decimal
 from itertools import pairwise
 
-from babel.numbers import get_decimal_symbol, get_group_symbol
-
-from polywire.localize.amounts import babel_locale, cldr_scale_words
 from polywire.localize.checks.base import Finding, Severity, TranslationPair, whole_target
+from polywire.localize.checks.numerals import Number, cldr_scale, parse_numbers
 from polywire.localize.dates import TIME
 from polywire.localize.segment import primary_language
 
@@ -44,61 +41,6 @@ from polywire.localize.segment import primary_language
 _URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&*+,;=%]+", re.IGNORECASE)
 _EMAIL = re.compile(r"[A-Za-z0-9.+\-_]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 _TRAILING = ".,;:!?)]}"
-# A run of digits joined by the separators any language uses inside numbers.
-_NUMBER_RUN = re.compile(r"(?<![\d.,])\d+(?:[.,\u00a0\u202f'’ ]\d+)*")
-_PIECES = re.compile(r"(\d+)|([.,\u00a0\u202f'’ ])")
-_NBSP = "\u00a0\u202f"
-
-# Decimal mark and thousands separators per language; regions that write numbers the English way are listed.
-_COMMA_DECIMAL = {"de", "es", "fr", "pt", "lt", "it", "ca", "nl", "id", "ru", "pl", "cs", "vi"}
-_SPACE_GROUPS = {"fr", "lt", "pt", "ru", "pl", "cs"}
-_POINT_DECIMAL_REGIONS = {"es-mx", "es-us", "es-pr", "de-ch"}
-
-# Scale words after a number ("4.5 million", "4,5 Mio.", "2.400 millones", "4.5亿"): compared as full values,
-# because Chinese counts in 万 (10⁴) and 亿 (10⁸) and Spanish says "mil millones" for a billion.
-_SCALE = re.compile(
-    r"\s*(?P<word>(?:mil\s+millones|mil\s+milhões|millones|millón|milhões|milhão|millions?|milliards?|billions?|bn|"
-    r"Millionen|Million|Milliarden|Milliarde|milijon\w*|milijard\w*|juta|bilion)(?!\w)|(?:Mio|Mrd|mln|mlrd)\.?|"
-    r"万|亿|億|萬)",
-    re.IGNORECASE,
-)
-_SCALE_VALUES = {
-    "mil millones": 9,
-    "mil milhões": 9,
-    "millones": 6,
-    "millón": 6,
-    "milhões": 6,
-    "milhão": 6,
-    "million": 6,
-    "millions": 6,
-    "milliard": 9,
-    "milliards": 9,
-    "billion": 9,
-    "billions": 9,
-    "bn": 9,
-    "millionen": 6,
-    "mio": 6,
-    "milliarden": 9,
-    "milliarde": 9,
-    "mrd": 9,
-    "mln": 6,
-    "mlrd": 9,
-    "juta": 6,
-    "bilion": 9,
-    "万": 4,
-    "萬": 4,
-    "亿": 8,
-    "億": 8,
-}
-# Scale words CLDR's long forms lack, by language: the forms newsrooms and engines also write ("4,3 miles de
-# millones", "5 milhares de milhões", "1,2 mil milions", "des milliers").
-_EXTRA_SCALES: dict[str, dict[str, int]] = {
-    "es": {"miles de millones": 9, "millardo": 9, "millardos": 9},
-    "pt": {"milhares de milhões": 9, "milhar de milhões": 9, "mil milhões": 9, "milhares de milhão": 9},
-    "ca": {"mil": 3, "mil milions": 9, "milers de milió": 9},
-    "fr": {"milliers": 3, "mille milliards": 12},
-    "it": {"migliaia di milioni": 9},
-}
 # English scale words that a language with the long scale reads as a thousand times more: its own "billón",
 # "bilió", "bilião", "Billion", "billion" (French) is 10¹².
 _ENGLISH_BILLIONS = frozenset({"billion", "billions"})
@@ -149,40 +91,6 @@ _MONTH_WORD = re.compile(r"[^\W\d_]+")
 _CJK_MONTH = re.compile(r"(\d{1,2})\s*月")
 
 
-@dataclass(frozen=True, slots=True)
-class _Number:
-    value: Decimal
-    text: str
-    start: int
-    end: int
-    # The power of ten of the scale word after the figure (0 without one) and the word, casefolded.
-    scale: int = 0
-    scale_word: str = ""
-    # A decimal point written the English way in a language that writes a decimal comma ("4.3" in Spanish).
-    point: bool = False
-
-
-def _conventions(tag: str) -> tuple[str, frozenset[str]]:
-    primary = primary_language(tag)
-    if tag.lower() in _POINT_DECIMAL_REGIONS or primary not in _COMMA_DECIMAL:
-        decimal_mark, groups = ".", {",", *_NBSP, "'"}
-    else:
-        decimal_mark, groups = ",", {".", *_NBSP}
-        if primary in _SPACE_GROUPS:
-            groups.add(" ")
-    # CLDR has the last word where it knows the language (Turkish writes "1.200,50", Swiss German "1’200.50"):
-    # these are also the separators polywire writes when it localises an amount.
-    locale = babel_locale(tag)
-    if locale is not None:
-        decimal_mark = get_decimal_symbol(locale)
-        group = get_group_symbol(locale)
-        groups.add(group)
-        if group.isspace():
-            groups.add(" ")
-        groups.discard(decimal_mark)
-    return decimal_mark, frozenset(groups)
-
-
 # A clock time in the translation: "17:00", "17.00", "17h00", "17 h 00".
 _TARGET_TIME = re.compile(r"(?<![\d.,:])([01]?\d|2[0-3])\s?[:.h]\s?([0-5]\d)(?!\d|[,:.]\d)")
 
@@ -208,12 +116,6 @@ def _mask_same_times(source: str, target: str) -> tuple[str, str]:
     return _mask(source, blank_source), _mask(target, blank_target)
 
 
-@cache
-def _groups_by_two(tag: str) -> bool:
-    locale = babel_locale(tag)
-    return locale is not None and locale.decimal_formats[None].grouping[1] == 2
-
-
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:
     chars = list(text)
     for start, end in spans:
@@ -229,133 +131,6 @@ def _links(text: str) -> list[tuple[str, int, int]]:
             value = m.group(0).rstrip(_TRAILING)
             found.append((value, m.start(), m.start() + len(value)))
     return found
-
-
-def parse_numbers(text: str, tag: str) -> list[_Number]:
-    """The numbers of ``text`` read with the conventions of language ``tag``, with their spans."""
-    decimal_mark, groups = _conventions(tag)
-    numbers: list[_Number] = []
-    for run in _NUMBER_RUN.finditer(text):
-        pieces = [(m.group(1), m.group(2), m.start() + run.start()) for m in _PIECES.finditer(run.group(0))]
-        digits = ""
-        start = pieces[0][2]
-        in_decimals = False
-        point = False
-        index = 0
-        while index < len(pieces):
-            chunk, sep, position = pieces[index]
-            if chunk is not None:
-                digits += chunk
-                index += 1
-                continue
-            following = pieces[index + 1][0] if index + 1 < len(pieces) else None
-            # A thousands group needs three digits after it, and before it 1–3 digits or earlier groups.
-            groups_fit = "_" in digits or len(digits) <= 3
-            # Indian grouping ("12,34,567"): groups of two until the last group of three.
-            lakh_group = (
-                following is not None
-                and len(following) == 2
-                and _groups_by_two(tag)
-                and index + 3 < len(pieces)
-                and pieces[index + 2][1] == sep
-                and len(pieces[index + 3][0] or "") in (2, 3)
-            )
-            if (
-                not in_decimals
-                and sep in groups
-                and following is not None
-                and (len(following) == 3 or lakh_group)
-                and groups_fit
-            ):
-                digits += "_"
-            elif not in_decimals and sep == decimal_mark and following is not None:
-                digits += "."
-                in_decimals = True
-            elif _english_point(sep, decimal_mark, groups, following, len(pieces)):
-                digits += "."
-                in_decimals = point = True
-            else:
-                numbers.append(_make(digits, text, start, position, point))
-                digits = ""
-                in_decimals = point = False
-                start = pieces[index + 1][2] if index + 1 < len(pieces) else position
-            index += 1
-        if digits:
-            numbers.append(_make(digits, text, start, run.end(), point))
-    return [_scaled(number, text, tag) for number in numbers]
-
-
-def _english_point(sep: str, decimal_mark: str, groups: frozenset[str], following: str | None, pieces: int) -> bool:
-    """Whether a point in a decimal-comma language is a decimal point written the English way.
-
-    It is when it cannot group thousands (not three digits after it) and it is the only separator of the figure
-    (the run is digits, point, digits): points that join the parts of a date or a version ("20.05.2026", "1.2.3")
-    are no decimal point.
-    """
-    if sep != "." or decimal_mark == "." or "." not in groups or following is None or len(following) == 3:
-        return False
-    return pieces == 3
-
-
-@cache
-def _cldr_scale(tag: str) -> tuple[re.Pattern[str] | None, dict[str, int]]:
-    # The language's own scale words from CLDR, longest first ("mil millones" before "mil"): the same words
-    # polywire writes when it localises a protected amount, so what it writes, it reads back. Portuguese without a
-    # region is read both ways: "bilhão" (Brazil, 10⁹) and "bilião" (Portugal, 10¹²) are spelt differently.
-    words = dict(cldr_scale_words(tag))
-    if primary_language(tag) == "pt":
-        words = {**cldr_scale_words("pt-PT"), **cldr_scale_words("pt-BR"), **words}
-    words = {**_EXTRA_SCALES.get(primary_language(tag), {}), **words}
-    if not words:
-        return None, {}
-    body = "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in sorted(words, key=len, reverse=True))
-    return re.compile(rf"[\s\u00a0]*(?P<word>{body})(?!\w)", re.IGNORECASE), words
-
-
-def _scale_exponent(text: str, position: int, tag: str) -> tuple[int, int] | None:
-    """The power of ten of the scale word right after `position`, and where the word ends; the longest reading
-    of CLDR's words and the abbreviations newsrooms use ("Mio.", "bn") wins."""
-    readings: list[tuple[int, int]] = []
-    cldr, cldr_words = _cldr_scale(tag)
-    found = cldr.match(text, position) if cldr is not None else None
-    if found is not None:
-        readings.append((found.end(), cldr_words[" ".join(found.group("word").casefold().split())]))
-    found = _SCALE.match(text, position)
-    if found is not None:
-        word = " ".join(found.group("word").casefold().rstrip(".").split())
-        if word.startswith("milijon"):
-            word = "mln"
-        elif word.startswith("milijard"):
-            word = "mlrd"
-        if word in _SCALE_VALUES:
-            readings.append((found.end(), _SCALE_VALUES[word]))
-    return max(readings) if readings else None
-
-
-def _scaled(number: _Number, text: str, tag: str) -> _Number:
-    reading = _scale_exponent(text, number.end, tag)
-    if reading is None:
-        return number
-    end, exponent = reading
-    value = (number.value * Decimal(10) ** exponent).normalize()
-    word = " ".join(text[number.end : end].casefold().rstrip(".").split())
-    return _Number(
-        value=value,
-        text=text[number.start : end].strip(),
-        start=number.start,
-        end=end,
-        scale=exponent,
-        scale_word=word,
-        point=number.point,
-    )
-
-
-def _make(digits: str, text: str, start: int, end: int, point: bool = False) -> _Number:
-    try:
-        value = Decimal(digits.replace("_", ""))
-    except InvalidOperation:
-        value = Decimal(0)
-    return _Number(value=value.normalize(), text=text[start:end].strip(), start=start, end=end, point=point)
 
 
 def _months(text: str, primary: str) -> list[tuple[int, int, int]]:
@@ -401,11 +176,11 @@ def _plain(value: Decimal) -> str:
 
 def _long_scale(tag: str) -> bool:
     """Whether the language's own word for 10¹² looks like "billion" ("billón", "bilió", "bilião", "Billion")."""
-    _, words = _cldr_scale(tag)
+    _, words = cldr_scale(tag)
     return any(exponent == 12 and word.startswith("bil") for word, exponent in words.items())
 
 
-def _range_values(numbers: list[_Number], text: str) -> dict[int, Decimal]:
+def _range_values(numbers: list[Number], text: str) -> dict[int, Decimal]:
     """For each unscaled figure followed by a connector and a scaled one ("305 i 325 milions"), its value with
     the shared scale (305 million), by index."""
     shared: dict[int, Decimal] = {}
@@ -418,7 +193,7 @@ def _range_values(numbers: list[_Number], text: str) -> dict[int, Decimal]:
     return shared
 
 
-def _unit_after(number: _Number, text: str) -> str | None:
+def _unit_after(number: Number, text: str) -> str | None:
     found = _UNIT.match(text, number.end)
     return found.group("unit") if found else None
 
@@ -427,8 +202,8 @@ def _unit_after(number: _Number, text: str) -> str | None:
 class _Matching:
     """Which source and target numbers are accounted for so far."""
 
-    source: list[_Number]
-    target: list[_Number]
+    source: list[Number]
+    target: list[Number]
     source_done: list[bool] = field(default_factory=list)
     target_done: list[bool] = field(default_factory=list)
 
@@ -625,7 +400,7 @@ class NumbersCheck:
         findings = []
         target_lang = primary_language(pair.target_lang)
         long_scale = _long_scale(pair.target_lang)
-        _, own_words = _cldr_scale(pair.target_lang)
+        _, own_words = cldr_scale(pair.target_lang)
         for number, done in zip(matching.target, matching.target_done, strict=True):
             if not done:
                 continue
@@ -700,7 +475,7 @@ class NumbersCheck:
         return findings
 
 
-def _may_be_spelt_out(number: _Number, source_text: str) -> bool:
+def _may_be_spelt_out(number: Number, source_text: str) -> bool:
     """Small numbers (up to twelve) and ordinals up to 31 ("19th") are spelt out by style guides."""
     if number.value != number.value.to_integral_value() or number.scale:
         return False
