@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
@@ -51,6 +51,10 @@ class ItemFields:
     organization: str | None = None
     translation_of: tuple[str, str] | None = None
 
+    def arguments(self) -> dict[str, Any]:
+        """The fields as the keyword arguments of every ``*_item`` renderer (the content stays an object)."""
+        return {field.name: getattr(self, field.name) for field in fields(self)}
+
 
 @dataclass(frozen=True, slots=True)
 class Format:
@@ -64,57 +68,24 @@ class Format:
     item: Callable[[ItemFields], dict[str, Any]] | None = None
 
 
-def ninjs2(fields: ItemFields) -> dict[str, Any]:
+def ninjs2(item_fields: ItemFields) -> dict[str, Any]:
     """The IPTC ninjs 2.2 item, without body and summary when the version is a withdrawal."""
-    item = ninjs_item(
-        uri=fields.uri,
-        version=fields.version,
-        content=fields.content,
-        pubstatus=fields.pubstatus,
-        first_created=fields.first_created,
-        version_created=fields.version_created,
-        embargo_until=fields.embargo_until,
-        ednote=fields.ednote,
-        organization=fields.organization,
-        translation_of=fields.translation_of,
-    )
-    if fields.pubstatus is PubStatus.CANCELED:
+    item = ninjs_item(**item_fields.arguments())
+    if item_fields.pubstatus is PubStatus.CANCELED:
         # A withdrawal may be for legal reasons: the notice must not spread the text again.
         item.pop("bodies", None)
         item.pop("descriptions", None)
     return item
 
 
-def ninjs3(fields: ItemFields) -> dict[str, Any]:
+def ninjs3(item_fields: ItemFields) -> dict[str, Any]:
     """The IPTC ninjs 3.1 item (which leaves out body and summary of a withdrawal itself)."""
-    return ninjs3_item(
-        uri=fields.uri,
-        version=fields.version,
-        content=fields.content,
-        pubstatus=fields.pubstatus,
-        first_created=fields.first_created,
-        version_created=fields.version_created,
-        embargo_until=fields.embargo_until,
-        ednote=fields.ednote,
-        organization=fields.organization,
-        translation_of=fields.translation_of,
-    )
+    return ninjs3_item(**item_fields.arguments())
 
 
-def newsml_g2(fields: ItemFields) -> bytes:
+def newsml_g2(item_fields: ItemFields) -> bytes:
     """The IPTC NewsML-G2 2.35 newsItem document, UTF-8 with an XML declaration."""
-    return newsml_g2_document(
-        uri=fields.uri,
-        version=fields.version,
-        content=fields.content,
-        pubstatus=fields.pubstatus,
-        first_created=fields.first_created,
-        version_created=fields.version_created,
-        embargo_until=fields.embargo_until,
-        ednote=fields.ednote,
-        organization=fields.organization,
-        translation_of=fields.translation_of,
-    )
+    return newsml_g2_document(**item_fields.arguments())
 
 
 def json_document(item: dict[str, Any]) -> bytes:

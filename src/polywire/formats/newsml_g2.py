@@ -167,35 +167,10 @@ def newsml_g2_item(
     return item
 
 
-def newsml_g2_document(
-    *,
-    uri: str,
-    version: int,
-    content: ReleaseContent,
-    pubstatus: PubStatus,
-    first_created: datetime,
-    version_created: datetime,
-    embargo_until: datetime | None,
-    ednote: str | None = None,
-    organization: str | None = None,
-    translation_of: tuple[str, str] | None = None,
-    provider: str = DEFAULT_PROVIDER,
-) -> bytes:
-    """``newsml_g2_item`` serialised: UTF-8 with an XML declaration, the same bytes for the same arguments."""
-    item = newsml_g2_item(
-        uri=uri,
-        version=version,
-        content=content,
-        pubstatus=pubstatus,
-        first_created=first_created,
-        version_created=version_created,
-        embargo_until=embargo_until,
-        ednote=ednote,
-        organization=organization,
-        translation_of=translation_of,
-        provider=provider,
-    )
-    return serialise(item)
+def newsml_g2_document(**arguments: Any) -> bytes:
+    """``newsml_g2_item(**arguments)`` serialised: UTF-8 with an XML declaration, the same bytes for the same
+    arguments."""
+    return serialise(newsml_g2_item(**arguments))
 
 
 def serialise(element: etree._Element) -> bytes:
