@@ -14,7 +14,6 @@ import contextlib
 import logging
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -28,6 +27,7 @@ from polywire.deliver.signing import parse_secret
 from polywire.domain.delivery import DeliveryState
 from polywire.secretbox import SecretBox
 from polywire.store import outbox
+from polywire.store.db import TransactionThread
 
 log = logging.getLogger("polywire.dispatcher")
 T = TypeVar("T")
@@ -49,7 +49,6 @@ class Dispatcher:
         policy: RetryPolicy | None = None,
         embedded: bool = True,
     ) -> None:
-        self._engine = engine
         self._box = box
         self._channel = channel
         self._settings = settings
@@ -57,7 +56,7 @@ class Dispatcher:
         self._embedded = embedded
         # One thread owns the dispatcher's database work, so claims and result writes never contend
         # with each other, and the event loop never blocks on the database.
-        self._db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="polywire-outbox")
+        self._db_thread = TransactionThread(engine, name="polywire-outbox")
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wakeup = asyncio.Event()
         self._results: list[tuple[outbox.Claimed, outbox.EndpointTarget, SendOutcome]] = []
@@ -104,7 +103,7 @@ class Dispatcher:
                 await self._flusher
         await self._flush()
         await self._channel.close()
-        self._db_thread.shutdown(wait=True)
+        self._db_thread.shutdown()
 
     def wake(self) -> None:
         """Tell the dispatcher new work exists; safe to call from any thread."""
@@ -115,11 +114,7 @@ class Dispatcher:
     # -- the loop --------------------------------------------------------------------------------------
 
     async def _db(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        def run() -> T:
-            with self._engine.begin() as connection:
-                return work(connection, *args, **kwargs)
-
-        return await asyncio.get_running_loop().run_in_executor(self._db_thread, run)
+        return await self._db_thread.run(work, *args, **kwargs)
 
     async def _run(self) -> None:
         while not self._stopping:

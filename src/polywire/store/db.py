@@ -7,13 +7,15 @@ failing with "database is locked" half-way through.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -123,3 +125,30 @@ def migrate(engine: Engine) -> None:
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+T = TypeVar("T")
+
+
+class TransactionThread:
+    """One thread that runs each piece of database work in a transaction of its own.
+
+    The asynchronous runners (webhook delivery, WebSub pushes) hand their database work to it so that their event
+    loop never waits on the database, and each runner is one writer as SQLite wants.
+    """
+
+    def __init__(self, engine: Engine, *, name: str) -> None:
+        self._engine = engine
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+
+    async def run(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``work(connection, *args, **kwargs)`` inside ``engine.begin()``, on the thread."""
+
+        def in_transaction() -> T:
+            with self._engine.begin() as connection:
+                return work(connection, *args, **kwargs)
+
+        return await asyncio.get_running_loop().run_in_executor(self._pool, in_transaction)
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True)

@@ -14,7 +14,6 @@ import logging
 import secrets
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -24,6 +23,7 @@ from polywire.clock import utc_now
 from polywire.config import FeedSettings
 from polywire.deliver.retry import RetryKind, RetryPolicy
 from polywire.secretbox import SecretBox
+from polywire.store.db import TransactionThread
 from polywire.websub import queue
 from polywire.websub.http import Answer, HubClient, signature, with_query
 from polywire.websub.hub import Content, plan_pushes, topic_content
@@ -51,7 +51,6 @@ class WebSubRunner:
         policy: RetryPolicy | None = None,
         embedded: bool = True,
     ) -> None:
-        self._engine = engine
         self._box = box
         self._feeds = feeds
         self._client = client
@@ -61,7 +60,7 @@ class WebSubRunner:
         self._lease = timedelta(seconds=max(60.0, 4 * timeout_seconds))
         self._slots = asyncio.Semaphore(concurrency)
         self._concurrency = concurrency
-        self._db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="polywire-websub")
+        self._db_thread = TransactionThread(engine, name="polywire-websub")
         self._wakeup = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._in_flight: Counter[str] = Counter()
@@ -89,7 +88,7 @@ class WebSubRunner:
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=30)
         await self._client.close()
-        self._db_thread.shutdown(wait=True)
+        self._db_thread.shutdown()
 
     async def settle(self) -> None:
         """Wait until every job started so far has finished (for an orderly stop, and for tests)."""
@@ -103,11 +102,7 @@ class WebSubRunner:
             loop.call_soon_threadsafe(self._wakeup.set)
 
     async def _db(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        def run() -> T:
-            with self._engine.begin() as connection:
-                return work(connection, *args, **kwargs)
-
-        return await asyncio.get_running_loop().run_in_executor(self._db_thread, run)
+        return await self._db_thread.run(work, *args, **kwargs)
 
     async def _run(self) -> None:
         while not self._stopping:
