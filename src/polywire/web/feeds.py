@@ -31,18 +31,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from polywire import __version__
 from polywire.clock import utc_now
 from polywire.feeds import (
     EVERY_LANGUAGE,
     FEED_FORMATS,
-    FeedDocument,
     FeedFormat,
-    feed_description,
-    feed_title,
-    feed_updated,
-    feed_url,
-    newsroom_item_url,
+    feed_document,
 )
 from polywire.services.published import Cursor, last_changed, published, selection
 from polywire.web.deps import RuntimeDep
@@ -51,7 +45,6 @@ router = APIRouter(prefix="/feeds", tags=["feeds"])
 
 CACHE_CONTROL = "public, max-age=60"
 # When nothing was ever released, an empty feed still needs an ``updated``.
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
 Category = Annotated[
@@ -147,35 +140,16 @@ def _serve(
         changed = last_changed(db=db, now=now)
         page = published(db=db, choice=choice, now=now, before=cursor, limit=settings.page_size)
     token = cursor.token() if cursor is not None else None
-    self_url = feed_url(base, output.extension, choice, before=token)
-    hub_url = settings.hub_url or f"{base}/websub"
-    document = FeedDocument(
-        id=feed_url(base, output.extension, choice),
-        title=feed_title(settings.title, choice),
-        description=feed_description(choice),
-        language=choice.language,
-        updated=feed_updated(page.items, page.withdrawn, changed or _EPOCH),
-        home_url=f"{base}/",
-        self_url=self_url,
-        hub_url=hub_url,
-        first_url=feed_url(base, output.extension, choice) if cursor is not None else None,
-        next_url=feed_url(base, output.extension, choice, before=page.next.token()) if page.next else None,
-        alternates=tuple(
-            (other.media_type, feed_url(base, other.extension, choice, before=token))
-            for other in FEED_FORMATS.values()
-            if other is not output
-        ),
-        items=page.items,
-        withdrawn=page.withdrawn,
-        item_url=settings.item_url or newsroom_item_url(base),
-        generator_version=__version__,
+    document = feed_document(
+        output=output, choice=choice, page=page, changed=changed, settings=settings, base=base, before=token
     )
     body = output.render(document)
     etag = hashlib.sha256(body).hexdigest()[:32]
     headers = {
         "Cache-Control": CACHE_CONTROL,
         "Vary": "Accept-Encoding",
-        "Link": f'<{quote(hub_url, safe=_URL_SAFE)}>; rel="hub", <{quote(self_url, safe=_URL_SAFE)}>; rel="self"',
+        "Link": f'<{quote(document.hub_url or "", safe=_URL_SAFE)}>; rel="hub", '
+        f'<{quote(document.self_url, safe=_URL_SAFE)}>; rel="self"',
         "X-Content-Type-Options": "nosniff",
     }
     if choice.language is not None:

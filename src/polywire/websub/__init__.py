@@ -17,7 +17,7 @@ policy (``deliver.retry``), the SSRF guard, the HTTP rules (timeouts, no redirec
 
 from __future__ import annotations
 
-from polywire.websub.hub import Content, hub_url, plan_pushes, request_subscription, topic_content
+from polywire.websub.hub import Content, plan_pushes, request_subscription, topic_content
 from polywire.websub.protocol import HubRequestError, Mode, SubscriptionRequest, Topic, parse_request, parse_topic
 from polywire.websub.runner import WebSubRunner
 
@@ -28,7 +28,6 @@ __all__ = [
     "SubscriptionRequest",
     "Topic",
     "WebSubRunner",
-    "hub_url",
     "parse_request",
     "parse_topic",
     "plan_pushes",

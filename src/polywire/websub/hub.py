@@ -10,20 +10,14 @@ just before committing the time to commit, so that none falls behind the cursor 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
-from polywire import __version__
 from polywire.config import FeedSettings, WebSubSettings
 from polywire.feeds import (
-    FEED_FORMATS,
-    FeedDocument,
-    feed_description,
-    feed_title,
-    feed_updated,
-    feed_url,
-    newsroom_item_url,
+    feed_document,
+    hub_url,
 )
 from polywire.secretbox import SecretBox
 from polywire.services.published import changes_since, last_changed, published
@@ -31,12 +25,6 @@ from polywire.websub import queue
 from polywire.websub.protocol import Mode, SubscriptionRequest, Topic, grant_lease, parse_topic, topic_base
 
 SETTLE = timedelta(seconds=1)
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def hub_url(feeds: FeedSettings, base: str) -> str:
-    """The hub the feeds advertise, the same rule as the feeds' own ``<link rel="hub">``."""
-    return feeds.hub_url or f"{base.rstrip('/')}/websub"
 
 
 def request_subscription(
@@ -144,25 +132,5 @@ def topic_content(*, db: Connection, topic_url: str, feeds: FeedSettings, now: d
     changed = last_changed(db=db, now=now)
     page = published(db=db, choice=choice, now=now, limit=feeds.page_size)
     hub = hub_url(feeds, base)
-    document = FeedDocument(
-        id=topic_url,
-        title=feed_title(feeds.title, choice),
-        description=feed_description(choice),
-        language=choice.language,
-        updated=feed_updated(page.items, page.withdrawn, changed or _EPOCH),
-        home_url=f"{base}/",
-        self_url=topic_url,
-        hub_url=hub,
-        first_url=None,
-        next_url=feed_url(base, output.extension, choice, before=page.next.token()) if page.next else None,
-        alternates=tuple(
-            (other.media_type, feed_url(base, other.extension, choice))
-            for other in FEED_FORMATS.values()
-            if other is not output
-        ),
-        items=page.items,
-        withdrawn=page.withdrawn,
-        item_url=feeds.item_url or newsroom_item_url(base),
-        generator_version=__version__,
-    )
+    document = feed_document(output=output, choice=choice, page=page, changed=changed, settings=feeds, base=base)
     return Content(media_type=output.media_type, body=output.render(document), hub_url=hub, self_url=topic_url)
