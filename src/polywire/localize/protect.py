@@ -256,13 +256,13 @@ def primary_language_of(tag: str) -> str:
     return tag.replace("_", "-").split("-")[0].lower()
 
 
-def _generic_institution(words: list[str], source: str) -> bool:
+def generic_institution(words: list[str], source: str) -> bool:
     if primary_language_of(source) != "en" or words[-1].casefold() not in _INSTITUTION_HEADS:
         return False
     return all(word in _PARTICLES or zipf_frequency(word.casefold(), "en") >= _COMMON_WORD_ZIPF for word in words)
 
 
-def _name_candidates(text: str, source: str = "en") -> list[_Candidate]:
+def name_candidates(text: str, source: str = "en") -> list[_Candidate]:
     """Runs of two or more capitalised words that look like names of people or organisations."""
     candidates: list[_Candidate] = []
     run: list[re.Match[str]] = []
@@ -283,7 +283,7 @@ def _name_candidates(text: str, source: str = "en") -> list[_Candidate]:
             words.pop(0)
         # A geographic head noun is a word to translate, only the proper part is a name: "River Wey" → "río Wey",
         # "Saint-Aubin Bridge" → "puente Saint-Aubin".
-        institution = len(words) >= 2 and _generic_institution([word.group() for word in words], source)
+        institution = len(words) >= 2 and generic_institution([word.group() for word in words], source)
         if len(words) >= 2 and primary_language_of(source) == "en" and not institution:
             if words[0].group().casefold() in _GEOGRAPHIC_HEADS:
                 words = words[1:]
@@ -377,7 +377,7 @@ def _candidates(
                 found.append(_Candidate(match.start(), match.end(), Kind.FIGURE, written))
     found += [_Candidate(m.start(), m.end(), Kind.HANDLE, m.group()) for m in _HANDLE.finditer(text)]
     if names:
-        for candidate in _name_candidates(text, source):
+        for candidate in name_candidates(text, source):
             original = text[candidate.start : candidate.end]
             found.append(_Candidate(candidate.start, candidate.end, Kind.NAME, original))
     return found

@@ -12,7 +12,7 @@ import re
 
 from polywire.localize.checks.base import LINK, TranslationPair, words
 from polywire.localize.checks.lexicon import dictionary_for, misspelt, zipf
-from polywire.localize.protect import _generic_institution, _name_candidates
+from polywire.localize.protect import generic_institution, name_candidates
 
 _COMMON_DESPITE_SPELLER = 4.0
 # Month and day names are capitalised in English but are translated, so they are not names to protect.
@@ -140,7 +140,7 @@ _CAPITALS_NOT_NAMES = frozenset({"de", "lb"})
 def _kept_name_spans(pair: TranslationPair) -> tuple[tuple[int, int], ...]:
     names = {term for term in pair.protected_terms if term}
     if pair.source_primary not in _CAPITALS_NOT_NAMES:
-        for candidate in _name_candidates(pair.source, pair.source_lang):
+        for candidate in name_candidates(pair.source, pair.source_lang):
             names.add(pair.source[candidate.start : candidate.end])
     spans = []
     for name in names:
@@ -182,7 +182,7 @@ def generic_bodies(pair: TranslationPair) -> tuple[str, ...]:
     """Runs of capitalised English words that name a public body generically ("National Statistics Office",
     "European Medicines Agency"): every word common English, the last an institution's head noun. The target
     language has its own name for such a body, so a translation that keeps the English words verbatim left them
-    untranslated. The same test masking uses to leave them to the engine (`protect._generic_institution`)."""
+    untranslated. The same test masking uses to leave them to the engine (`protect.generic_institution`)."""
     if pair.source_primary != "en":
         return ()
     return pair.derived("generic_bodies", lambda: _generic_bodies(pair))
@@ -205,7 +205,7 @@ def _generic_bodies(pair: TranslationPair) -> tuple[str, ...]:
             # A sentence's first word ("The National Statistics Office said") is capitalised for the sentence.
             while run and run[0].casefold() in {"the", "a", "an"}:
                 run.pop(0)
-            if sum(1 for word in run if word[:1].isupper()) >= 2 and _generic_institution(run, pair.source_lang):
+            if sum(1 for word in run if word[:1].isupper()) >= 2 and generic_institution(run, pair.source_lang):
                 found[" ".join(run)] = None
             run = []
     return tuple(found)
