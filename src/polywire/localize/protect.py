@@ -20,16 +20,7 @@ do-not-translate terms (case-sensitive) and forced glossary terms (case-insensit
 language, figures with digit groups or decimals ("350,000", "2.75"), which come back in its notation; hashtags
 and @handles; and names.
 
-The name heuristic: two or more capitalised words in a row ("Christian Bruch", "Siemens Gamesa", "New York
-Times"), optionally joined by a particle (von, van, de, da, del, der, di, du, la, le, bin, al, &). Titles,
-calendar words, pronouns and common sentence openers (Chief, Executive, President, Monday, March, The, However,
-Yesterday …) are never part of a name, which is how a run at the start of a sentence avoids swallowing the
-ordinary word capitalised by position; an opener we do not list ("Analysts Christian Bruch …") is masked with
-the name and stays untranslated. Limits: it is tuned for languages that capitalise only names (not German, where
-every noun is capitalised, so it is off for de and lb); single-word names are not masked (place names like
-"Lithuania" may be translated, as the issue allows, and an unknown single name is caught by the gate's checks
-instead); multi-word place and institution names ("New York", "European Commission") are kept in the source
-language, which is safe but not always idiomatic: list their translations in the glossary.
+Which runs of words are names is names.py's to say.
 """
 
 from __future__ import annotations
@@ -41,11 +32,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from wordfreq import zipf_frequency
-
 from polywire.localize.amounts import localise_amount
 from polywire.localize.dates import DATE, TIME, date_span, localise_date, localise_time
 from polywire.localize.html import split_markup
+from polywire.localize.names import name_candidates, names_apply, primary_language_of
 
 
 class Kind(StrEnum):
@@ -95,7 +85,8 @@ _TICKER = re.compile(rf"\b(?:{_EXCHANGES})\s?:\s?[A-Z0-9][A-Z0-9.\-]{{0,9}}(?<![
 
 # Digits with thousands separators (comma, dot, thin or no-break space) and a decimal part, or plain digits.
 _NUMBER = r"\d{1,3}(?:[,.\u202f\u00a0]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
-_SCALE = r"(?:\s?(?:trillion|billion|million|thousand|bn|mn|mln|bln|m|k|Mrd\.|Mio\.)\b)?"
+_SCALE_WORDS = r"trillion|billion|million|thousand|bn|mn|mln|bln|m|k|Mrd\.|Mio\."
+_SCALE = rf"(?:\s?(?:{_SCALE_WORDS})\b)?"
 _CURRENCY_SYMBOL = r"(?:US\$|A\$|C\$|HK\$|R\$|S\$|[€$£¥₹₩₽₺₪฿])"
 _CURRENCY_CODE = (
     r"(?:EUR|USD|GBP|JPY|CHF|CNY|RMB|SEK|NOK|DKK|PLN|CZK|HUF|INR|KRW|BRL|CAD|AUD|HKD|SGD|MYR|IDR|THB|VND|RUB|TRY|"
@@ -120,8 +111,22 @@ _FIGURE = re.compile(
     # which is 10¹⁴ in Catalan.
     r"(?:\s(?:trillion|billion|million)\b)?|\d+\s(?:trillion|billion|million)\b)"
 )
-# A decimal after a product name or "version" is a version number ("Atlas 3.2", "version 2.1"), not a figure.
-_VERSION_BEFORE = re.compile(r"(?:\b[A-Z][\w\-]*|\b[Vv]ersion|\bv)\s?$")
+# A decimal after a product name or "version" is a version number ("Atlas 3.2", "version 2.1", "v4.0.1"), not a
+# figure: it must come through verbatim. A figure with a scale word, unit or currency after it ("EBITDA 4.5
+# million", "Sales 3.2%") is a quantity all the same.
+# Capitalised words that a figure follows without being a version: months ("March 3.5") and periods ("Q3 2.5").
+_NOT_PRODUCT = "January|February|March|April|May|June|July|August|September|October|November|December|Q[1-4]|H[12]|FY"
+_VERSION = re.compile(
+    rf"(?:\b(?!(?:{_NOT_PRODUCT}|{_CURRENCY_CODE})\b)[A-Z][\w\-]*|\b[Vv]ersion|\bv)\s?(?P<version>\d+(?:\.\d+)+)(?![\d.,]?\d)"
+    rf"(?!\s?(?:{_UNIT}|percent|per cent|{_SCALE_WORDS}|{_CURRENCY_SYMBOL}|"
+    rf"{_CURRENCY_CODE})(?![\w²³]))"
+)
+
+
+def version_numbers(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` writes version numbers ("Atlas 3.2", "version 2.1"): spans of the digits."""
+    return [match.span("version") for match in _VERSION.finditer(text)]
+
 
 # A code of letters and digits ("5G", "A320", "COVID-19", "CO2", "B2B"): apertium splits it ("5red de G"). Ordinals
 # ("3rd") and decades ("1990s") are words, not codes.
@@ -129,22 +134,6 @@ _CODE = re.compile(r"(?<![\w.\-])(?=[A-Za-z\-]*\d)(?=[\d\-]*[A-Za-z])[A-Za-z\d]+
 # A part of lowercase letters alone makes it a word with a number ("mid-2028", "40-litre"), for the engine.
 _WORD_PART = re.compile(r"(?:^|-)[a-z]+(?:-|$)")
 _NOT_CODE = re.compile(r"\d+(?:st|nd|rd|th|s)", re.IGNORECASE)
-
-_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
-_PARTICLES = frozenset({"von", "van", "de", "da", "del", "der", "den", "di", "du", "la", "le", "bin", "al", "&"})
-# Capitalised words that are not part of a name: titles, calendar words, pronouns and sentence openers.
-_NOT_NAME = frozenset(
-    """
-    I A An The This That These Those It He She We They You Our Its His Her Their In On At For By From With And Or But
-    If As Of To Mr Mrs Ms Dr Prof Sir Chief Executive Officer Financial Operating Technology President Vice
-    Chairman Chairwoman Chair Director Minister Secretary Senator Governor Mayor Head Founder CEO CFO COO CTO
-    Today Yesterday Tomorrow Tonight Earlier Later Last Next Meanwhile However Also Both Each Every All Some
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
-    September October November December
-    """.split()  # noqa: SIM905 - a word list reads better as text than as a hundred quoted strings.
-)
-# Languages whose capital letters do not mark names (German capitalises every noun).
-_NAME_HEURISTIC_OFF = frozenset({"de", "lb"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,103 +216,6 @@ def _trim_url(url: str) -> str:
     return url
 
 
-# Head nouns of public bodies, institutions and well-known places. A run like "National Statistics Office" or
-# "European Medicines Agency", made only of common English words and ending in one of these, is a description a
-# translator renders in the target language ("Oficina Nacional de Estadística"), not a brand to keep: masking it
-# left it in English.
-# Companies ("Aurora Bank", "Siemens Energy") are not listed: their names stay as they are.
-_INSTITUTION_HEADS = frozenset(
-    """
-    office agency ministry department commission authority council committee court parliament assembly service
-    university institute inspectorate directorate administration bureau board tribunal senate chamber government
-    library museum union regulator republic kingdom states nations america europe africa asia sea ocean time
-    """.split()  # noqa: SIM905 - a word list reads better as text
-)
-# Common nouns of geography that stand beside a proper name in English ("River Wey", "Lake Geneva", "Saint-Aubin
-# Bridge"); a translator renders them ("río Wey", "lago de Ginebra"), so they are not masked with the name.
-_GEOGRAPHIC_HEADS = frozenset(
-    """
-    river lake bridge mount mountain mountains bay island islands valley canal strait gulf cape peninsula desert
-    forest park harbour harbor port estuary
-    """.split()  # noqa: SIM905 - a word list reads better as text
-)
-_COMMON_WORD_ZIPF = 3.0  # wordfreq's scale: 3 is about once per million words
-# A sentence opener this common is an ordinary word: "Developer" 4.2, "Analysts" 3.8; "Siemens" 3.3 is a name.
-_OPENER_ZIPF = 3.5
-
-
-def primary_language_of(tag: str) -> str:
-    return tag.replace("_", "-").split("-")[0].lower()
-
-
-def generic_institution(words: list[str], source: str) -> bool:
-    if primary_language_of(source) != "en" or words[-1].casefold() not in _INSTITUTION_HEADS:
-        return False
-    return all(word in _PARTICLES or zipf_frequency(word.casefold(), "en") >= _COMMON_WORD_ZIPF for word in words)
-
-
-def name_candidates(text: str, source: str = "en") -> list[_Candidate]:
-    """Runs of two or more capitalised words that look like names of people or organisations."""
-    candidates: list[_Candidate] = []
-    run: list[re.Match[str]] = []
-
-    def close() -> None:
-        words = list(run)
-        # Particles may join a name but not end it ("Banco de").
-        while words and words[-1].group() in _PARTICLES:
-            words.pop()
-        # A common word that opens a sentence is capitalised by position, not as part of the name: "Developer Caledon
-        # Hydro said" masks "Caledon Hydro" and leaves "Developer" to the engine. A run of two ("General Motors")
-        # keeps its first word, since one word alone is no name to protect.
-        if (
-            len(words) > 2
-            and re.search(r"(?:^|[.!?][\"'”’)]*\s+)$", text[: words[0].start()])
-            and zipf_frequency(words[0].group().casefold(), "en") >= _OPENER_ZIPF
-        ):
-            words.pop(0)
-        # A geographic head noun is a word to translate, only the proper part is a name: "River Wey" → "río Wey",
-        # "Saint-Aubin Bridge" → "puente Saint-Aubin".
-        institution = len(words) >= 2 and generic_institution([word.group() for word in words], source)
-        if len(words) >= 2 and primary_language_of(source) == "en" and not institution:
-            if words[0].group().casefold() in _GEOGRAPHIC_HEADS:
-                words = words[1:]
-            elif words[-1].group().casefold() in _GEOGRAPHIC_HEADS:
-                words = words[:-1]
-            # What is left is masked when it looks like a name, not a common word ("Port Authority" is no port).
-            if len(words) == 1:
-                if words[0].group() not in _PARTICLES and zipf_frequency(words[0].group().casefold(), "en") < 4.0:
-                    candidates.append(_Candidate(words[0].start(), words[0].end(), Kind.NAME, ""))
-                run.clear()
-                return
-        if sum(1 for word in words if word.group() not in _PARTICLES) >= 2 and not institution:
-            candidates.append(_Candidate(words[0].start(), words[-1].end(), Kind.NAME, ""))
-        run.clear()
-
-    for match in _WORD.finditer(text):
-        word = match.group()
-        joined = bool(run) and text[run[-1].end() : match.start()] == " "
-        capitalised = word[0].isupper() and word not in _NOT_NAME and not word.endswith(("'s", "’s"))
-        if capitalised and (joined or not run):
-            run.append(match)
-        elif capitalised:
-            close()
-            run.append(match)
-        elif word in _PARTICLES and joined:
-            run.append(match)
-        else:
-            close()
-        # A possessive ends the name that precedes it: "Siemens Energy's" → "Siemens Energy".
-        if word.endswith(("'s", "’s")) and word[0].isupper() and word[:-2] not in _NOT_NAME:
-            stem = re.match(r"[^'’]+", word)
-            if stem and run is not None and (not run or text[run[-1].end() : match.start()] == " "):
-                close_match = re.compile(re.escape(stem.group())).match(text, match.start())
-                if close_match:
-                    run.append(close_match)
-            close()
-    close()
-    return candidates
-
-
 def _candidates(
     text: str,
     *,
@@ -369,8 +261,9 @@ def _candidates(
         if not _NOT_CODE.fullmatch(match.group()) and not _WORD_PART.search(match.group()):
             found.append(_Candidate(match.start(), match.end(), Kind.CODE, match.group()))
     if target is not None:
+        versions = version_numbers(text)
         for match in _FIGURE.finditer(text):
-            if "," not in match.group() and _VERSION_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
+            if match.span() in versions:
                 continue
             written = localise_amount(match.group(), source=source, target=target)
             if written != match.group():
@@ -401,6 +294,7 @@ def mask(
     source: str = "en",
     target: str | None = None,
     detect_names: bool = True,
+    first_index: int = 1,
 ) -> Masked:
     """Replace protected spans of `text` by placeholders.
 
@@ -408,7 +302,8 @@ def mask(
     words; `glossary` maps source terms to forced target-language translations, matched case-insensitively.
     With `html`, only text nodes are masked (entities stay as they are; terms are matched in escaped form).
     With a `target` language, amounts are restored written the target's way ("1,2 mil millones €"); without
-    one, verbatim.
+    one, verbatim. Placeholders are numbered from `first_index`, so that a text already masked can be masked
+    again (an engine step inside a pivot) without two spans sharing a number.
     """
     escape = html
     terms_list = [html_lib.escape(term, quote=False) if escape else term for term in protected_terms]
@@ -417,7 +312,7 @@ def mask(
     glossary_map = {key.casefold(): value for key, value in keys.items()}
     terms = _terms_pattern(terms_list, ignore_case=False)
     glossary_pattern = _terms_pattern(keys, ignore_case=True)
-    names = detect_names and primary_language_of(source) not in _NAME_HEURISTIC_OFF
+    names = detect_names and names_apply(source)
 
     pieces = split_markup(text) if html else None
     out: list[str] = []
@@ -441,7 +336,7 @@ def mask(
         cursor = 0
         for candidate in chosen:
             out.append(piece_text[cursor : candidate.start])
-            index = len(items) + 1
+            index = len(items) + first_index
             original = piece_text[candidate.start : candidate.end]
             localised = (Kind.GLOSSARY, Kind.AMOUNT, Kind.FIGURE, Kind.DATE)
             replacement = candidate.replacement if candidate.kind in localised else original
@@ -452,8 +347,12 @@ def mask(
     return Masked("".join(out), tuple(items))
 
 
-def restore(translated: str, masked: Masked) -> Restored:
-    """Put every protected span back into `translated` and report placeholders lost, repeated or invented."""
+def restore(translated: str, masked: Masked, *, foreign: bool = False) -> Restored:
+    """Put every protected span back into `translated` and report placeholders lost, repeated or invented.
+
+    With `foreign`, placeholders that `masked` does not know belong to an outer masking and are left as they are
+    (not reported as invented).
+    """
     by_index = {item.index: item for item in masked.items}
     seen: Counter[int] = Counter()
     unexpected: list[str] = []
@@ -474,6 +373,11 @@ def restore(translated: str, masked: Masked) -> Restored:
         )
         index = int(number)
         item = by_index.get(index)
+        if item is None and foreign:
+            out.append(match.group())
+            length += len(match.group())
+            cursor = match.end()
+            continue
         # A placeholder the engine invented has nothing to restore; it is removed so no reader sees it.
         restored = item.replacement if item is not None else ""
         if item is None:

@@ -109,7 +109,10 @@ def test_version_numbers_and_compounds_stay_and_bare_scaled_figures_are_localise
     text = (
         "The Atlas 3.2 update and version 2.1; a 1,200-seat hall; 412 billion yen, 1.5 million people, 350,000 homes."
     )
-    figures = [(item.original, item.replacement) for item in mask(text, target="ca").items]
+    items = mask(text, target="ca").items
+    # The product and its version are one name, kept verbatim ("Atles 3,2" was both a translated name and a decimal).
+    assert [(item.kind, item.original) for item in items if item.kind is Kind.NAME] == [(Kind.NAME, "Atlas 3.2")]
+    figures = [(item.original, item.replacement) for item in items if item.kind is not Kind.NAME]
     assert figures == [
         ("412 billion", "412 milers de milions"),
         ("1.5 million", "1,5 milions"),

@@ -12,7 +12,7 @@ import re
 
 from polywire.localize.checks.base import LINK, TranslationPair, words
 from polywire.localize.checks.lexicon import dictionary_for, misspelt, zipf
-from polywire.localize.protect import generic_institution, name_candidates
+from polywire.localize.names import generic_institution, name_candidates
 
 _COMMON_DESPITE_SPELLER = 4.0
 # Month and day names are capitalised in English but are translated, so they are not names to protect.
@@ -182,7 +182,7 @@ def generic_bodies(pair: TranslationPair) -> tuple[str, ...]:
     """Runs of capitalised English words that name a public body generically ("National Statistics Office",
     "European Medicines Agency"): every word common English, the last an institution's head noun. The target
     language has its own name for such a body, so a translation that keeps the English words verbatim left them
-    untranslated. The same test masking uses to leave them to the engine (`protect.generic_institution`)."""
+    untranslated. The same test masking uses to leave them to the engine (`names.generic_institution`)."""
     if pair.source_primary != "en":
         return ()
     return pair.derived("generic_bodies", lambda: _generic_bodies(pair))
