@@ -165,3 +165,19 @@ def test_a_spelt_out_ordinal_up_to_31_is_only_noted() -> None:
 def test_an_english_month_is_foreign_where_the_target_names_months_otherwise() -> None:
     assert is_foreign_month("August", "en", "ca") and is_foreign_month("March", "en", "es")
     assert not is_foreign_month("August", "en", "de") and not is_foreign_month("August", "en", "zh")
+
+
+@pytest.mark.parametrize(
+    ("target", "holds"),
+    [
+        ("Quillon va llançar Atlas 3,2, una actualització de 8,5 MB.", True),
+        ("Quillon va llançar Atlas 3.2, una actualització de 8,5 MB.", False),
+    ],
+)
+def test_a_version_number_must_come_through_verbatim(target: str, holds: bool) -> None:
+    """ "Atlas 3,2" reads as a decimal; the size in MB is a figure and takes the Catalan comma."""
+    pair = TranslationPair.build(
+        source="Quillon released Atlas 3.2, an 8.5 MB update.", target=target, source_lang="en", target_lang="ca"
+    )
+    held = [target[f.start : f.end] for f in load_check("numbers").run(pair) if f.severity is Severity.HOLD]
+    assert held == (["3,2"] if holds else [])

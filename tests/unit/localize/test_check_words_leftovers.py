@@ -181,3 +181,54 @@ def test_a_name_opening_a_sentence_is_not_taken_for_a_common_word() -> None:
         unknown_spans=((start, start + len("Hollis")),),
     )  # fmt: skip
     assert not any(f.severity is Severity.HOLD for f in check.run(pair))
+
+
+def _span(text: str, word: str) -> tuple[int, int]:
+    start = text.index(word)
+    return start, start + len(word)
+
+
+def test_a_specialised_word_both_languages_use_passes_though_the_engine_did_not_know_it() -> None:
+    """ "naira" and "megabits" are Spanish too; "rupees" is "rupias" and "wells" is "pozos"."""
+    source = "A dividend of 9.50 naira, speeds of 214 megabits, fees of 40 rupees, and 140 wells."
+    target = "Un dividendo de 9,50 naira, velocidades de 214 megabits, tasas de 40 rupees, y 140 wells."
+    unknown = tuple(_span(target, word) for word in ("naira", "megabits", "rupees", "wells"))
+    assert held(run("source_words", source, target, "es", unknown=unknown), target) == ["rupees", "wells"]
+
+
+def test_an_english_word_hyphened_to_a_translated_one_holds() -> None:
+    source = "Marchetti Foods will acquire the tinned-fish maker and its e-commerce arm."
+    target = "Marchetti Foods adquirirá el tinned-fabricante y su brazo de e-commerce."
+    assert held(run("source_words", source, target, "es"), target) == ["tinned-fabricante"]
+
+
+@pytest.mark.parametrize(
+    ("target", "tgt", "kept"),
+    [
+        ("Las entregas en Alemania y el Netherlands empiezan en 2027.", "es", ["Netherlands"]),
+        ("Les livraisons en Allemagne et aux Netherlands commencent en 2027.", "fr", ["Netherlands"]),
+        ("Las entregas en Alemania y los Países Bajos empiezan en 2027.", "es", []),
+    ],
+)
+def test_a_country_kept_in_its_english_form_holds_where_the_target_names_it_otherwise(
+    target: str, tgt: str, kept: list[str]
+) -> None:
+    source = "Deliveries in Germany and the Netherlands begin in 2027."
+    assert held(run("source_words", source, target, tgt), target) == kept
+
+
+def test_a_country_the_target_writes_the_same_way_or_inside_a_kept_name_passes() -> None:
+    source = "The Bank of Kenya Holdings office in Kenya opened."
+    french = "Le bureau de Bank of Kenya Holdings au Kenya a ouvert."
+    assert held(run("source_words", source, french, "fr"), french) == []
+    spanish = "La oficina de Bank of Kenya Holdings en Kenia abrió."
+    assert held(run("source_words", source, spanish, "es"), spanish) == []
+
+
+def test_a_pivot_word_the_engine_did_not_know_holds_and_a_target_word_is_noted() -> None:
+    """After es→fr, "plegar" is Spanish the second step did not know; "envase" is a French verb form."""
+    source = "Officials expect yields to double, and the silt builds up."
+    target = "Les officiels attendent des récoltes pour plegar, et le limon envase."
+    findings = run("unknown_marks", source, target, "fr", unknown=(_span(target, "plegar"), _span(target, "envase")))
+    assert held(findings, target) == ["plegar"]
+    assert [f.severity for f in findings if target[f.start : f.end] == "envase"] == [Severity.INFO]

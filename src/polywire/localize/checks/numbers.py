@@ -35,6 +35,7 @@ from itertools import pairwise
 from polywire.localize.checks.base import Finding, Severity, TranslationPair, whole_target
 from polywire.localize.checks.numerals import Number, cldr_scale, parse_numbers
 from polywire.localize.dates import TIME
+from polywire.localize.protect import version_numbers
 from polywire.localize.segment import primary_language
 
 # URLs and addresses in ASCII (RFC 3986 characters), so that Chinese text glued to them is not taken along.
@@ -114,6 +115,38 @@ def _mask_same_times(source: str, target: str) -> tuple[str, str]:
             blank_source.append(source_spans[key].pop(0))
             blank_target.append(match.span())
     return _mask(source, blank_source), _mask(target, blank_target)
+
+
+def _versions(pair: TranslationPair) -> tuple[list[Finding], list[tuple[int, int]], list[tuple[int, int]]]:
+    """Version numbers of the source ("Atlas 3.2") and where the target has them, verbatim.
+
+    A version is a name, not a quantity: "Atlas 3,2" reads as a decimal. One the target keeps verbatim is taken
+    out of the figures to compare; one it writes with the target's decimal mark holds.
+    """
+    findings: list[Finding] = []
+    source_spans: list[tuple[int, int]] = []
+    target_spans: list[tuple[int, int]] = []
+    for start, end in version_numbers(pair.source):
+        version = pair.source[start:end]
+        kept = re.search(rf"(?<![\w.,]){re.escape(version)}(?![\w]|[.,]\d)", pair.target)
+        if kept is not None:
+            source_spans.append((start, end))
+            target_spans.append(kept.span())
+            continue
+        localised = version.replace(".", ",")
+        written = re.search(rf"(?<![\w.,]){re.escape(localised)}(?![\w]|[.,]\d)", pair.target)
+        if written is not None:
+            findings.append(
+                Finding(
+                    "numbers",
+                    Severity.HOLD,
+                    f"the version number “{version}” is written “{localised}”, which reads as a decimal",
+                    *written.span(),
+                )
+            )
+            source_spans.append((start, end))
+            target_spans.append(written.span())
+    return findings, source_spans, target_spans
 
 
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:
@@ -253,8 +286,10 @@ class NumbersCheck:
                 findings.append(
                     Finding(self.name, Severity.WARN, f"“{value}” from the source is missing", *whole_target(pair))
                 )
-        source_text = _mask(pair.source, [(s, e) for _, s, e in source_links])
-        target_text = _mask(pair.target, [(s, e) for _, s, e in target_links])
+        version_findings, source_versions, target_versions = _versions(pair)
+        findings.extend(version_findings)
+        source_text = _mask(pair.source, [(s, e) for _, s, e in source_links] + source_versions)
+        target_text = _mask(pair.target, [(s, e) for _, s, e in target_links] + target_versions)
         source_text, target_text = _mask_same_times(source_text, target_text)
         target_primary = pair.target_primary
         source_months = _months(source_text, pair.source_primary)

@@ -14,7 +14,8 @@ office, agency, service) kept verbatim holds as a whole, unless it is a protecte
 its own name for it. A word the engine reported it did not know and left as the source writes it holds when it
 is lowercase ("electrolyser", however rare in English), and warns when it is a name far rarer in the target
 language than in the source (an English exonym: "Ghent", "Andalusia"). Loanwords the target dictionary knows
-("Software", "online") pass.
+("Software", "online") pass. A country or world region kept in its English form where CLDR gives the target
+language another ("el Netherlands" for "los Países Bajos") holds; see territories.py.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from polywire.localize.checks.base import Finding, Severity, Token, TranslationPair
 from polywire.localize.checks.lexicon import misspelt, zipf
 from polywire.localize.checks.numbers import is_foreign_month
+from polywire.localize.checks.territories import kept_territories
 from polywire.localize.checks.vocabulary import (
     generic_bodies,
     inside,
@@ -39,6 +41,10 @@ from polywire.localize.checks.vocabulary import (
 _COMMON_IN_SOURCE = 2.5
 # How much more common (in Zipf units, i.e. powers of ten) the word must be in the source language.
 _MARGIN = 1.0
+# A word seen at least this often in the target's texts (Zipf 1.5: about once in 30 million words) and within
+# _MARGIN of its frequency in the source's is shared by both languages.
+_SHARED_FLOOR = 1.5
+_SPECIALISED = 3.5
 _MIN_PART = 4
 _MIN_TARGET_PART = 3
 _MIN_GLUED = 7
@@ -62,7 +68,8 @@ class SourceWordsCheck:
         findings: list[Finding] = []
         bodies = self._generic_bodies(pair, shielded)
         findings.extend(bodies)
-        body_spans = tuple((f.start, f.end) for f in bodies)
+        findings.extend(self._territories(pair, shielded, names))
+        body_spans = tuple((f.start, f.end) for f in findings)
         unknown = {(start, end) for start, end in pair.unknown_spans}
         for token in pair.target_words:
             if inside(token.start, token.end, body_spans):
@@ -77,6 +84,8 @@ class SourceWordsCheck:
             finding = self._left_over(token, pair, vocabulary, rejected)
             if finding is None and len(token.text) >= _MIN_GLUED:
                 finding = self._glued(token, pair, vocabulary, rejected)
+            if finding is None and "-" in token.text:
+                finding = self._hyphened(token, pair)
             if finding is None and (token.start, token.end) in unknown:
                 finding = self._engine_left(token, pair, rejected)
             if finding is not None:
@@ -106,6 +115,8 @@ class SourceWordsCheck:
         text = token.text
         if rejected is None or text not in rejected or text not in {t.text for t in pair.source_words}:
             return None
+        if self._shared_word(text, pair):
+            return None
         if text[:1].islower() or self._capitalised_by_position(text, pair):
             return Finding(
                 self.name,
@@ -125,6 +136,33 @@ class SourceWordsCheck:
                 token.end,
             )
         return None
+
+    @staticmethod
+    def _shared_word(text: str, pair: TranslationPair) -> bool:
+        """A specialised word the target language's texts use about as often as the source's ("naira",
+        "megabits"): the two languages share it, though the engine and the target's speller do not know it. A common
+        source word ("wells") is not one: its frequency in the target's texts comes from names (H. G. Wells)."""
+        target_zipf = zipf(text.casefold(), pair.target_primary)
+        source_zipf = zipf(text.casefold(), pair.source_primary)
+        return target_zipf >= _SHARED_FLOOR and source_zipf < _SPECIALISED and source_zipf - target_zipf < _MARGIN
+
+    def _territories(
+        self, pair: TranslationPair, shielded: tuple[tuple[int, int], ...], names: tuple[tuple[int, int], ...]
+    ) -> list[Finding]:
+        """A country or region kept in the source's form where the target has its own ("el Netherlands")."""
+        return [
+            Finding(
+                self.name,
+                Severity.HOLD,
+                f"“{kept.source_name}” is the {pair.source_primary} name of the country or region: "
+                f"{pair.target_primary} writes “{kept.target_name}”",
+                kept.start,
+                kept.end,
+            )
+            for kept in kept_territories(pair)
+            if not inside(kept.start, kept.end, shielded)
+            and not any(s <= kept.start and kept.end <= e and (s, e) != (kept.start, kept.end) for s, e in names)
+        ]
 
     def _generic_bodies(self, pair: TranslationPair, shielded: tuple[tuple[int, int], ...]) -> list[Finding]:
         """The English generic name of a public body kept verbatim ("El National Statistics Office dijo")."""
@@ -199,6 +237,28 @@ class SourceWordsCheck:
                 and self._target_part(right, pair)
             ):
                 return self._glued_finding(token, left, right, left, pair)
+        return None
+
+    def _hyphened(self, token: Token, pair: TranslationPair) -> Finding | None:
+        """A source word hyphened to a translated one ("tinned-fabricante" from "tinned-fish maker"): the engine
+        translated one half of the compound and kept the other."""
+        if token.text in {t.text for t in pair.source_words}:
+            return None
+        source_parts = {part.casefold() for t in pair.source_words for part in t.text.split("-")}
+        for part in token.text.split("-"):
+            folded = part.casefold()
+            if len(part) < _MIN_PART or not part[:1].islower() or folded not in source_parts:
+                continue
+            source_zipf = zipf(folded, pair.source_primary)
+            target_zipf = zipf(folded, pair.target_primary)
+            if source_zipf >= _COMMON_IN_SOURCE and source_zipf - target_zipf >= _MARGIN and target_zipf < 3.0:
+                return Finding(
+                    self.name,
+                    Severity.HOLD,
+                    f"“{token.text}” keeps the {pair.source_primary} word “{part}” hyphened to a translated one",
+                    token.start,
+                    token.end,
+                )
         return None
 
     @staticmethod

@@ -8,7 +8,9 @@ an e-mail address.
 Spans the engine reported as unknown are passed on as warnings, except where the engine's doubt is no defect: a
 name it did not know, kept as the source writes it (capitalised and verbatim in the source: "Okonjo", "HALV",
 "Atacama"), and a lowercase word the target's speller accepts (Catalan "milió"). Those are only noted, so that the
-strict preset does not hold every release that names a person.
+strict preset does not hold every release that names a person. A lowercase word that the target's speller rejects
+and the source does not have holds: the engine made it, and it is no word of the target language (a Spanish word
+left by the es→fr step of a pivot, "plegar", or a glued one, "directornoejecutivo").
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from polywire.localize.checks.base import LINK, Finding, Severity, TranslationPair, quote, words
-from polywire.localize.checks.lexicon import misspelt
+from polywire.localize.checks.lexicon import dictionary_for, misspelt
 
 # A mark at the start of a word: not inside another token ("a*b", "x@y"); links are set aside separately.
 _MARKED = re.compile(r"(?<![A-Za-z_@#*.:])[*#@]([^\W\d_][\w'’\-]*)")
@@ -46,9 +48,23 @@ class UnknownMarksCheck:
             )
         spans = [(start, end) for start, end in pair.unknown_spans if 0 <= start < end <= len(pair.target)]
         accepted = self._accepted(pair, spans)
+        checked = self._checked(pair, spans)
         for start, end in spans:
             text = pair.target[start:end]
             harmless = self._kept_name(text, pair) or (text[:1].islower() and text in accepted)
+            if text[:1].islower() and text not in accepted and text in checked and not self._in_source(text, pair):
+                findings.append(
+                    Finding(
+                        self.name,
+                        Severity.HOLD,
+                        f"the engine reported “{quote(text)}” as unknown, and it is neither a "
+                        f"{pair.target_primary} word nor in the source: a word of the language it translated through, "
+                        "or a garbled one",
+                        start,
+                        end,
+                    )
+                )
+                continue
             findings.append(
                 Finding(
                     self.name,
@@ -66,6 +82,17 @@ class UnknownMarksCheck:
     def _kept_name(text: str, pair: TranslationPair) -> bool:
         """A capitalised span the source has verbatim, as a whole word: a name the engine did not know."""
         return text[:1].isupper() and re.search(rf"(?<!\w){re.escape(text)}(?!\w)", pair.source) is not None
+
+    @staticmethod
+    def _in_source(text: str, pair: TranslationPair) -> bool:
+        return any(re.search(rf"(?<!\w){re.escape(w.text)}(?!\w)", pair.source, re.IGNORECASE) for w in words(text))
+
+    @staticmethod
+    def _checked(pair: TranslationPair, spans: list[tuple[int, int]]) -> frozenset[str]:
+        """The lowercase reported spans the target's speller could judge (there is one for the language)."""
+        if dictionary_for(pair.target_lang) is None:
+            return frozenset()
+        return frozenset(pair.target[s:e] for s, e in spans if pair.target[s : s + 1].islower())
 
     @staticmethod
     def _accepted(pair: TranslationPair, spans: list[tuple[int, int]]) -> frozenset[str]:

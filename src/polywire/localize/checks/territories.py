@@ -1,0 +1,75 @@
+"""Country and region names left in the source language's form: "el Netherlands", "de Kenya" in Spanish.
+
+An engine that does not know a country's name keeps it as the source writes it, and a capitalised word kept
+verbatim looks like a name kept on purpose. For countries and world regions CLDR knows the name in every language
+we serve (through Babel), so here a kept English form is a defect we can name with its fix: Spanish writes
+"Países Bajos" and "Kenia". Where the target language writes the same name ("Kenya" in French) nothing is wrong.
+Cities, rivers and other places are beyond CLDR and are not judged here.
+
+This module is a helper for ``source_words``, not a check: it has no ``check`` and cannot be named in a chain.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+
+from polywire.localize.checks.base import TranslationPair
+
+# Names CLDR has replaced that news copy still uses, with their territory codes.
+_OLDER_NAMES = {"Turkey": "TR", "Czech Republic": "CZ", "Burma": "MM", "Holland": "NL", "Ivory Coast": "CI"}
+# Country names that are as often given names ("Jordan said …"): a person kept verbatim is no defect.
+_ALSO_GIVEN_NAMES = frozenset({"Jordan", "Chad", "Israel"})
+
+
+@dataclass(frozen=True, slots=True)
+class KeptTerritory:
+    """An English territory name kept in the target, and what the target language calls it."""
+
+    start: int
+    end: int
+    source_name: str
+    target_name: str
+
+
+@cache
+def _names(language: str) -> dict[str, str]:
+    """Territory code → name in ``language`` (a BCP 47 tag); empty when CLDR does not know the language."""
+    try:
+        return dict(Locale.parse(language.replace("-", "_")).territories)
+    except (UnknownLocaleError, ValueError):
+        return {}
+
+
+@cache
+def _source_pattern(language: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    by_name = {name: code for code, name in _names(language).items() if not code.isdigit() or len(name) > 3}
+    if language == "en":
+        by_name.update(_OLDER_NAMES)
+    for name in _ALSO_GIVEN_NAMES:
+        by_name.pop(name, None)
+    if not by_name:
+        return None
+    body = "|".join(re.escape(name) for name in sorted(by_name, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])"), by_name
+
+
+def kept_territories(pair: TranslationPair) -> list[KeptTerritory]:
+    """Territory names of the source that the target keeps in the source's form where its own differs."""
+    source = _source_pattern(pair.source_primary)
+    target_names = _names(pair.target_lang) or _names(pair.target_primary)
+    if source is None or not target_names:
+        return []
+    pattern, codes = source
+    found = []
+    for name in dict.fromkeys(m.group() for m in pattern.finditer(pair.source)):
+        target_name = target_names.get(codes[name])
+        if target_name is None or target_name == name or target_name in pair.target:
+            continue
+        for kept in pattern.finditer(pair.target):
+            if kept.group() == name:
+                found.append(KeptTerritory(kept.start(), kept.end(), name, target_name))
+    return found
