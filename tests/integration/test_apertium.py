@@ -166,3 +166,18 @@ def test_dates_and_codes_come_back_whole_in_every_language(apertium: ApertiumEng
         assert result.restore.ok, (target, result.restore)
         assert date_text in result.text and "5G" in result.text, (target, result.text)
         assert "Marcha" not in result.text and "August" not in result.text, (target, result.text)
+
+
+def test_names_the_first_pivot_step_kept_are_not_translated_by_the_second(apertium: ApertiumEngine) -> None:
+    """en→es keeps "Lagos" and "Porto"; es→fr alone reads them as Spanish words ("des Lacs", "Porte")."""
+    if not apertium.supports("en", "fr"):
+        missing("apertium cannot translate en→fr through es (apt-get install apertium-fr-es)")
+    source = "The plant in Lagos will open in May, and a second one in Porto."
+    [alone] = apertium.translate(
+        ["La planta en Lagos abrirá en mayo, y una segunda en Porto."], source="es", target="fr", html=False
+    )
+    assert "Lacs" in alone or "Porte" in alone  # what the second step does to them on its own
+    [output] = apertium.translate_detailed([source], source="en", target="fr", html=False)
+    assert "Lagos" in output.text and "Porto" in output.text
+    assert "Lacs" not in output.text and "Porte" not in output.text and "⟦" not in output.text
+    assert [output.text[u.start : u.end] for u in output.unknown_words] == [u.word for u in output.unknown_words]

@@ -36,6 +36,8 @@ from polywire.localize.engines.base import (
     UnknownWord,
     primary_subtag,
 )
+from polywire.localize.names import opens_sentence
+from polywire.localize.protect import Masked, mask, restore
 
 # Apertium names languages with ISO 639-3 codes in newer pairs and ISO 639-1 in older ones; we speak BCP 47,
 # which uses the shortest code, so three-letter codes are mapped and two-letter ones are used as they are.
@@ -186,6 +188,46 @@ def _carry_unknown(text: str, words: Iterable[UnknownWord], found: list[UnknownW
     return carried
 
 
+# Placeholders of names kept between pivot steps are numbered from here, clear of the release's own (see protect).
+_PIVOT_FIRST_INDEX = 9001
+
+
+_CAPITALISED = re.compile(r"(?<![\w'’\-])[^\W\d_a-z][\w'’\-]*")
+
+
+def _source_names(source: str) -> set[str]:
+    """Capitalised words the source writes inside a sentence: names, since they are not capitalised by position."""
+    return {m.group() for m in _CAPITALISED.finditer(source) if not opens_sentence(source, m.start())}
+
+
+def _keep_names(text: str, unknown: Sequence[UnknownWord], source: str, *, html: bool) -> Masked | None:
+    """Mask the names a pivot step kept as the source writes them, so that the next step keeps them too.
+
+    The first step keeps a name it does not know ("Porto", "Kite") or knows as a name ("Lagos"), and the second
+    would translate it as a word of the middle language (Spanish "lagos" → French "lacs", "Porto" → "Porte").
+    Masked, it comes through verbatim. Names are the capitalised words the step marked unknown and those it kept
+    verbatim from inside a sentence of the source.
+    """
+    kept = {m.group() for m in _CAPITALISED.finditer(text)} & _source_names(source)
+    names = sorted(kept | {u.word for u in unknown if u.word[:1].isupper() and not u.word.startswith("⟦")})
+    if not names:
+        return None
+    masked = mask(text, protected_terms=names, html=html, detect_names=False, first_index=_PIVOT_FIRST_INDEX)
+    return masked if masked.items else None
+
+
+def _unkeep(text: str, unknown: list[UnknownWord], masked: Masked | None) -> tuple[str, list[UnknownWord]]:
+    """Put the names `_keep_names` masked back, moving the step's unknown-word spans with the text."""
+    if masked is None:
+        return text, unknown
+    restored = restore(text, masked, foreign=True)
+    moved = [
+        UnknownWord(u.word, restored.map_offset(u.start), restored.map_offset(u.start) + len(u.word), u.mark, u.step)
+        for u in unknown
+    ]
+    return restored.text, moved
+
+
 class ApertiumEngine(TranslationEngine):
     """Translation through the `apertium` command, with pivots through a middle language where needed."""
 
@@ -305,13 +347,24 @@ class ApertiumEngine(TranslationEngine):
         raws = list(segments)
         earlier: list[list[UnknownWord]] = [[] for _ in texts]
         found: list[list[UnknownWord]] = [[] for _ in texts]
+        kept: list[Masked | None] = [None for _ in texts]
         for number, step in enumerate(steps):
             raws = self._run_batch(step, texts, html=html)
             cleaned = [strip_marks(raw, step.name) for raw in raws]
             texts = [text for text, _ in cleaned]
+            if any(kept):
+                cleaned = [
+                    _unkeep(text, unknown, masked) for (text, unknown), masked in zip(cleaned, kept, strict=True)
+                ]
+                texts = [text for text, _ in cleaned]
             if number < len(steps) - 1:
                 for bucket, (_, unknown) in zip(earlier, cleaned, strict=True):
                     bucket.extend(unknown)
+                kept = [
+                    _keep_names(text, unknown, source, html=html)
+                    for (text, unknown), source in zip(cleaned, segments, strict=True)
+                ]
+                texts = [masked.text if masked is not None else text for text, masked in zip(texts, kept, strict=True)]
             else:
                 found = [unknown for _, unknown in cleaned]
         outputs = []
