@@ -125,3 +125,20 @@ def test_reported_names_and_target_words_are_noted_and_other_unknowns_warn() -> 
         ("webcast", Severity.WARN),
         ("milió", Severity.INFO),
     ]
+
+
+@pytest.mark.usefixtures("spellers")
+def test_a_garbled_stem_glued_to_a_function_word_and_a_word_holds() -> None:
+    """ "guiajedeaño": apertium garbled "guidance" and glued "de año" to it; no list knows the stem."""
+    source = "The group raised its full-year guidance."
+    target = "El grupo elevó su guiajedeaño lleno."
+    assert held(run("oov_rate", source, target, "es"), target) == ["guiajedeaño"]
+
+
+@pytest.mark.usefixtures("spellers")
+def test_a_reported_word_of_the_middle_language_holds_capitalised_or_not() -> None:
+    """en→es→pt: "Linterna" and "grúas" are Spanish the es→pt step did not know; "Kaohsiung" is a kept name."""
+    source = "The Lantern Festival in Kaohsiung drew crowds, and new cranes were installed."
+    target = "O Festival de Linterna em Kaohsiung atraiu multidões, e novas grúas foram instaladas."
+    findings = run("unknown_marks", source, target, "pt", unknown=spans(target, "Linterna", "Kaohsiung", "grúas"))
+    assert held(findings, target) == ["Linterna", "grúas"]

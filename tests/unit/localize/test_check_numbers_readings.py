@@ -181,3 +181,21 @@ def test_a_version_number_must_come_through_verbatim(target: str, holds: bool) -
     )
     held = [target[f.start : f.end] for f in load_check("numbers").run(pair) if f.severity is Severity.HOLD]
     assert held == (["3,2"] if holds else [])
+
+
+@pytest.mark.parametrize(
+    ("target", "held"),
+    [
+        ("Distribuirá semillas antes de las lluvias de Marcha en el norte.", ["Marcha"]),
+        ("Distribuirá semillas antes de las lluvias de marzo en el Norte Grande.", []),
+    ],
+)
+def test_a_month_without_a_figure_that_became_another_word_holds(target: str, held: list[str]) -> None:
+    pair = TranslationPair.build(
+        source="It will hand out seed before the March rains in the north.",
+        target=target,
+        source_lang="en",
+        target_lang="es",
+    )
+    found = [target[f.start : f.end] for f in load_check("numbers").run(pair) if f.severity is Severity.HOLD]
+    assert found == held

@@ -232,3 +232,11 @@ def test_a_pivot_word_the_engine_did_not_know_holds_and_a_target_word_is_noted()
     findings = run("unknown_marks", source, target, "fr", unknown=(_span(target, "plegar"), _span(target, "envase")))
     assert held(findings, target) == ["plegar"]
     assert [f.severity for f in findings if target[f.start : f.end] == "envase"] == [Severity.INFO]
+
+
+def test_a_common_word_both_languages_share_passes_only_when_nearly_as_common() -> None:
+    """ "drones" is Portuguese as much as English; "wells" is common in Portuguese texts only as a name."""
+    source = "The team used drones to survey 140 wells."
+    target = "A equipa usou drones para inspeccionar 140 wells."
+    unknown = (_span(target, "drones"), _span(target, "wells"))
+    assert held(run("source_words", source, target, "pt", unknown=unknown), target) == ["wells"]

@@ -33,6 +33,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from polywire.localize.checks.base import Finding, Severity, TranslationPair, whole_target
+from polywire.localize.checks.lexicon import zipf
 from polywire.localize.checks.numerals import Number, cldr_scale, parse_numbers
 from polywire.localize.dates import TIME
 from polywire.localize.protect import version_numbers
@@ -495,7 +496,7 @@ class NumbersCheck:
                 continue
             reported.add(month)
             word = pair.source[start:end]
-            span = _lost_month_span(word, start, end, source_text, target_text)
+            span = _lost_month_span(word, start, end, source_text, target_text, pair.target_primary)
             if span is None:
                 # No trace of the date: it went with a dropped sentence, which the other checks report.
                 continue
@@ -525,11 +526,14 @@ _NEAR_MONTH = re.compile(r"[\s,]*(\d{1,4})(?!\d)")
 _BEFORE_MONTH = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?$")
 
 
-def _lost_month_span(word: str, start: int, end: int, source_text: str, target_text: str) -> tuple[int, int] | None:
+def _lost_month_span(
+    word: str, start: int, end: int, source_text: str, target_text: str, target_primary: str
+) -> tuple[int, int] | None:
     """Where the translation lost the source's month, or None when the date left no trace there.
 
     The trace is the figure next to the month in the source (the day or the year) preceded in the translation by a
-    capitalised word that took the month's place ("Poden 20", "Marcha 2026"). A month word left untranslated
+    capitalised word that took the month's place ("Poden 20", "Marcha 2026"); for a month without a figure, an
+    ordinary target word capitalised inside a sentence ("las lluvias de Marcha"). A month word left untranslated
     ("en August") is a source word left in, which ``source_words`` reports.
     """
     if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", target_text) is not None:
@@ -545,6 +549,13 @@ def _lost_month_span(word: str, start: int, end: int, source_text: str, target_t
         for found in re.finditer(rf"([^\W\d_]+)[\s\u00a0]+(?<![\d.,]){figure}(?![\d])", target_text):
             if found.group(1)[0].isupper():
                 return found.start(1), found.end()
+    if not figures:
+        # A month without a figure ("before the March rains"): the trace is an ordinary word of the target that
+        # took its place and kept its capital inside a sentence ("las lluvias de Marcha").
+        for found in re.finditer(r"(?<=[^\W\d_])[ \u00a0]+([^\W\d_a-z][^\W\d_]+)", target_text):
+            word = found.group(1)
+            if word[1:].islower() and word not in source_text and zipf(word.casefold(), target_primary) >= 3.0:
+                return found.start(1), found.end(1)
     return None
 
 

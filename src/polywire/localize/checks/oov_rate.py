@@ -10,7 +10,9 @@ guessing.
 A rate lets a single glued word through, and engines glue: "pèrduadequart" (pèrdua + de + quart),
 "lahistoriade", "basadoenBerlín-arriba". So a word the speller rejects also holds on its own when it splits into
 two or three words of the target (or pivot) language, each common (wordfreq Zipf ≥ 3, at least two letters, one
-of four or more), or when a lowercase run of three or more letters runs straight into a capital ("basadoenBerlín").
+of four or more), when a lowercase run of three or more letters runs straight into a capital ("basadoenBerlín"), or
+when it ends in a function word and a common word after a stem no list knows ("guiajedeaño": the engine garbled
+"guidance" and glued "de año" to it).
 Languages that write compounds closed (German, Dutch, the Nordic languages, Finnish, Hungarian, Estonian…) are
 left to the rate: there a long unknown word made of known words is usually a legitimate compound.
 """
@@ -47,6 +49,9 @@ _SHORT_PART_ZIPF = 4.5
 _MIN_PART = 2
 _MIN_LONG_PART = 4
 _FOREIGN_MARGIN = 0.5
+# A function word joining a garbled stem to a word: as common as "de", "en", "que" (Zipf ≥ 5.5).
+_LINK_ZIPF = 5.5
+_MIN_TAIL = 3
 # Lowercase letters straight into a capital: "basadoenBerlín" (not "iPhone", "eBay": three letters at least).
 _MIN_BEFORE_CAPITAL = 3
 
@@ -179,7 +184,21 @@ def _split_glued(word: str, languages: tuple[str, ...]) -> tuple[str, ...] | Non
     if capital is not None and capital >= _MIN_BEFORE_CAPITAL and word[:capital].isalpha():
         head, tail = word[:capital], word[capital:]
         return (*(_split_known(head, languages) or (head,)), tail)
-    return _split_known(word, languages)
+    return _split_known(word, languages) or _split_on_link(word, languages)
+
+
+def _split_on_link(word: str, languages: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``word`` as a stem, a function word and a common word ("guiaje" + "de" + "año"): the engine glued a phrase
+    whose first word it had itself garbled, so the stem is in no word list."""
+    for end in range(len(word) - _MIN_PART, _MIN_LONG_PART - 1, -1):
+        for length in (3, 2):
+            link_start = end - length
+            if link_start < _MIN_LONG_PART:
+                continue
+            head, link, tail = word[:link_start], word[link_start:end], word[end:]
+            if _frequency(link, languages) >= _LINK_ZIPF and _known(tail, languages) and len(tail) >= _MIN_TAIL:
+                return head, link, tail
+    return None
 
 
 def _split_known(word: str, languages: tuple[str, ...]) -> tuple[str, ...] | None:

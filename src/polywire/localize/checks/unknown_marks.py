@@ -8,9 +8,9 @@ an e-mail address.
 Spans the engine reported as unknown are passed on as warnings, except where the engine's doubt is no defect: a
 name it did not know, kept as the source writes it (capitalised and verbatim in the source: "Okonjo", "HALV",
 "Atacama"), and a lowercase word the target's speller accepts (Catalan "milió"). Those are only noted, so that the
-strict preset does not hold every release that names a person. A lowercase word that the target's speller rejects
-and the source does not have holds: the engine made it, and it is no word of the target language (a Spanish word
-left by the es→fr step of a pivot, "plegar", or a glued one, "directornoejecutivo").
+strict preset does not hold every release that names a person. A word that the target's speller rejects and the
+source does not have holds: the engine made it, and it is no word of the target language (a Spanish word
+left by the es→fr step of a pivot, "plegar", "Linterna", or a glued one, "directornoejecutivo").
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class UnknownMarksCheck:
         for start, end in spans:
             text = pair.target[start:end]
             harmless = self._kept_name(text, pair) or (text[:1].islower() and text in accepted)
-            if text[:1].islower() and text not in accepted and text in checked and not self._in_source(text, pair):
+            if text not in accepted and text in checked and not self._in_source(text, pair):
                 findings.append(
                     Finding(
                         self.name,
@@ -89,20 +89,20 @@ class UnknownMarksCheck:
 
     @staticmethod
     def _checked(pair: TranslationPair, spans: list[tuple[int, int]]) -> frozenset[str]:
-        """The lowercase reported spans the target's speller could judge (there is one for the language)."""
+        """The reported spans the target's speller could judge (there is one for the language)."""
         if dictionary_for(pair.target_lang) is None:
             return frozenset()
-        return frozenset(pair.target[s:e] for s, e in spans if pair.target[s : s + 1].islower())
+        return frozenset(pair.target[s:e] for s, e in spans)
 
     @staticmethod
     def _accepted(pair: TranslationPair, spans: list[tuple[int, int]]) -> frozenset[str]:
-        """The lowercase reported spans whose every word the target's speller accepts."""
-        lowercase = {pair.target[s:e] for s, e in spans if pair.target[s : s + 1].islower()}
-        parts = {w.text for text in lowercase for w in words(text)}
+        """The reported spans whose every word the target's speller accepts."""
+        reported = {pair.target[s:e] for s, e in spans}
+        parts = {w.text for text in reported for w in words(text)}
         rejected = misspelt(pair.target_lang, frozenset(parts)) if parts else frozenset()
         if rejected is None:
             return frozenset()
-        return frozenset(text for text in lowercase if words(text) and not any(w.text in rejected for w in words(text)))
+        return frozenset(text for text in reported if words(text) and not any(w.text in rejected for w in words(text)))
 
 
 check = UnknownMarksCheck()
