@@ -257,7 +257,10 @@ class _NameFinder:
                 return []
         if sum(1 for word in words if word.group() not in _PARTICLES) >= 2:
             return [NameSpan(words[0].start(), words[-1].end())]
-        if len(words) == 1:
+        if len(words) == 1 and self.english and texts[0].casefold() in _INSTITUTION_HEADS | _EVENT_HEADS:
+            # "Museum of Modern Textiles", "University of Porto": a head alone opens a description too.
+            self.description_end = words[0].end()
+        elif len(words) == 1:
             self.lone.append(words[0])
         return []
 

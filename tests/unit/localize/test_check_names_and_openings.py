@@ -113,3 +113,15 @@ def test_the_split_sentences_align_one_to_one() -> None:
         "La inscripció és oberta a https://oceanforum.org/2026. s'han d'enviar les peticions a media@oceanforum.org."
     )
     assert [f for f in run("sentence_alignment", source, target, "ca") if f.severity is Severity.HOLD] == []
+
+
+@pytest.mark.usefixtures("spellers")
+def test_a_name_the_source_has_is_not_another_name_fused_with_a_word() -> None:
+    """ "Airbus" starts with the airline's "Air", but the source names Airbus itself."""
+    source = "Kestrel Air will fly its new Airbus A321neo to Reykjavik. Kestrel Airbusiness lounges open."
+    target = "Kestrel Air volará su nuevo Airbus A321neo a Reikiavik. Kestrel Airbusiness salas abren."
+    fused = [target[f.start : f.end] for f in run("protected_names", source, target, "es") if "fused" in f.message]
+    assert fused == []
+    glued = "Kestrel Air volará su nuevo Airnuevo A321neo a Reikiavik."
+    fused = [glued[f.start : f.end] for f in run("protected_names", source, glued, "es") if "fused" in f.message]
+    assert fused == ["Airnuevo"]

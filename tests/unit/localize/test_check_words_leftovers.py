@@ -240,3 +240,14 @@ def test_a_common_word_both_languages_share_passes_only_when_nearly_as_common() 
     target = "A equipa usou drones para inspeccionar 140 wells."
     unknown = (_span(target, "drones"), _span(target, "wells"))
     assert held(run("source_words", source, target, "pt", unknown=unknown), target) == ["wells"]
+
+
+def test_an_english_word_opening_a_sentence_and_kept_there_holds_unless_it_opens_a_name() -> None:
+    """ "Fares start at £79" kept as "Fares inicio": capitalised only by its place. "Target" opens the company's
+    name elsewhere ("Target Corporation"), so at the start of another sentence it is still the company."""
+    source = "Kestrel Air adds flights. Fares start at £79."
+    target = "Kestrel Air añade vuelos. Fares inicio en 79 £."
+    assert held(run("source_words", source, target, "es"), target) == ["Fares"]
+    source = "Target Corporation said profits rose. Target cut prices."
+    target = "Target Corporation dijo que los beneficios subieron. Target bajó precios."
+    assert held(run("source_words", source, target, "es"), target) == []

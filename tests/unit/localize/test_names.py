@@ -92,3 +92,7 @@ def test_generic_institution_takes_events_only_when_asked() -> None:
 def test_public_banks_and_organisations_are_bodies_and_company_banks_are_names() -> None:
     text = "The World Bank, the European Investment Bank and the World Health Organization backed Aurora Bank."
     assert names_in(text) == ["Aurora Bank"]
+
+
+def test_an_institution_head_alone_opens_a_description() -> None:
+    assert names_in("The Museum of Modern Textiles in Lyon and the University of Porto will open.") == []

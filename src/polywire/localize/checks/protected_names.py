@@ -48,9 +48,11 @@ class ProtectedNamesCheck:
         findings: list[Finding] = []
         fused_names: set[str] = set()
         rejected = target_misspelt(pair)
+        source_tokens = {t.text for t in pair.source_words}
         for token in tokens:
-            # A word the target's speller knows ("Brazilijoje", Brazil in the Lithuanian locative) is not fused.
-            if rejected is not None and token.text not in rejected:
+            # A word the target's speller knows ("Brazilijoje", Brazil in the Lithuanian locative) is not fused, and
+            # neither is a word the source has too ("Airbus" beside the airline "Kestrel Air").
+            if (rejected is not None and token.text not in rejected) or token.text in source_tokens:
                 continue
             fused = self._fused(token, names, vocabulary, pair)
             if fused is not None:

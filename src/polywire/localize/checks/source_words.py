@@ -101,9 +101,20 @@ class SourceWordsCheck:
         opens = [bool(re.search(r"(?:^|[.!?][\"'”’)]*\s+)$", pair.source[:start])) for start in places]
         if not (places and all(opens) and zipf(text.casefold(), pair.source_primary) >= _COMMON_IN_SOURCE):
             return False
+        # Opening a run of capitalised words somewhere ("Target Corporation", "Hollis & Crane"), it is a name.
+        if re.search(rf"(?<!\w){re.escape(text)}(?:\s+&)?\s+[^\W\d_a-z]", pair.source):
+            return False
         # A name the source language's dictionary knows only with its capital ("Hollis & Crane said …") is a name.
         rejected = misspelt(pair.source_lang, frozenset({text, text.casefold()}))
         return rejected is None or text.casefold() not in rejected or text in rejected
+
+    def _opener_left(self, text: str, pair: TranslationPair) -> bool:
+        """An ordinary source word that opens a sentence ("Fares start at £79"), kept capitalised in the target:
+        capitalised only by its place, and clearly more common in the source language than in the target's."""
+        if not text[:1].isupper() or not self._capitalised_by_position(text, pair):
+            return False
+        source_zipf = zipf(text.casefold(), pair.source_primary)
+        return source_zipf - zipf(text.casefold(), pair.target_primary) >= _MARGIN
 
     def _engine_left(self, token: Token, pair: TranslationPair, rejected: frozenset[str] | None) -> Finding | None:
         """A word the engine reported it did not know and left as the source writes it.
@@ -206,7 +217,7 @@ class SourceWordsCheck:
                 text, pair.source_primary, pair.target_primary
             ):
                 return None
-        elif not self._is_source_word(text, pair, vocabulary):
+        elif not self._is_source_word(text, pair, vocabulary) and not self._opener_left(text, pair):
             return None
         elif pair.target_primary in _CJK_TARGETS:
             # In Chinese any Latin word is foreign; a capitalised one is a name or brand, a lowercase one is not.
