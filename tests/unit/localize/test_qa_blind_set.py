@@ -11,7 +11,13 @@ import pytest
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 # Each set and the least it holds: (sources, human references).
-SETS = {"qa_blind": (40, 40), "qa_blind2": (30, 20), "qa_blind3": (30, 20), "qa_blind4": (30, 12)}
+SETS = {
+    "qa_blind": (40, 40),
+    "qa_blind2": (30, 20),
+    "qa_blind3": (30, 20),
+    "qa_blind4": (30, 12),
+    "qa_blind5": (30, 12),
+}
 
 
 @pytest.fixture(scope="module", params=sorted(SETS))
