@@ -41,13 +41,17 @@ from polywire.localize.checks.lexicon import misspelt
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 _PARTICLES = frozenset({"von", "van", "de", "da", "del", "der", "den", "di", "du", "la", "le", "bin", "al", "&"})
+# Lowercase legal forms that end a company's name: "Pennant Hill Group plc".
+_LEGAL_FORMS = frozenset({"plc"})
+# Particles before a capitalised word: a surname on its own ("Ms van der Werff", "de la Fuente").
+_PARTICLE_NAME = re.compile(r"(?:\s+(?:von|van|de|da|del|der|den|di|du|la|le)\b)*\s+[^\W\d_a-z]")
 # An elided particle glued to a capitalised name: "d'Alcúdia", "l'Hospitalet", "dell'Arte".
 _ELIDED = re.compile(r"(?:d|l|dell|dall|nell|sull|all)['’][^\W\d_a-z]", re.UNICODE)
 # Capitalised words that are not part of a name: titles, calendar words, pronouns and sentence openers.
 _NOT_NAME = frozenset(
     """
     I A An The This That These Those It He She We They You Our Its His Her Their In On At For By From With And Or But
-    If As Of To Mr Mrs Ms Dr Prof Sir Chief Executive Officer Financial Operating Technology President Vice
+    If As Of To Mr Mrs Ms Dr Prof Professor Sir Chief Executive Officer Financial Operating Technology President Vice
     Chairman Chairwoman Chair Director Minister Secretary Senator Governor Mayor Head Founder CEO CFO COO CTO
     Today Yesterday Tomorrow Tonight Earlier Later Last Next Meanwhile However Also Both Each Every All Some
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
@@ -87,7 +91,7 @@ _EVENT_HEADS = frozenset(
 _GEOGRAPHIC_HEADS = frozenset(
     """
     river lake bridge mount mountain mountains bay island islands valley canal strait gulf cape peninsula desert
-    forest park harbour harbor port estuary
+    forest park harbour harbor port estuary city
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 # Nouns numbered in ordinary prose, which a translator translates: "Phase 2" → "fase 2", "Terminal 5".
@@ -109,7 +113,7 @@ _DETERMINERS = frozenset(
     "the a an this that these those its our their his her your each every any no such".split()  # noqa: SIM905
 )
 _JOINERS = frozenset({"of", "on", "for", "in", "and", "&"})
-_JOINED_DESCRIPTION = re.compile(r"\s+(?:of|on|for|in)\s+(?:the\s+)?$")
+_JOINED_DESCRIPTION = re.compile(r"\s+(?:of|on|for|in|and|&)\s+(?:the\s+)?$")
 _NUMBER_AFTER = re.compile(
     r"\s(?P<number>\d+(?:\.\d+)*)(?!\d|[.,]\d)"
     # Not a quantity: no unit, scale word or currency after the number.
@@ -127,6 +131,9 @@ def _countries() -> frozenset[str]:
 
 
 _COUNTRIES = _countries()
+# English names of languages, which are also the nationality adjectives ("German", "Dutch", "French"): the English
+# dictionary knows some in lowercase ("to french"), but they are adjectives the engine translates.
+_LANGUAGES = frozenset(name for name in Locale("en").languages.values() if " " not in name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +208,11 @@ class _NameFinder:
             elif capitalised:
                 candidates += self._close(run)
                 run.append(match)
-            elif word in _PARTICLES and joined:
+            elif (word in _PARTICLES or word in _LEGAL_FORMS) and joined:
+                run.append(match)
+            elif word in _PARTICLES and word != "&" and _PARTICLE_NAME.match(self.text, match.end()):
+                # "van der Werff" with no first name before it: the particle opens the surname.
+                candidates += self._close(run)
                 run.append(match)
             else:
                 candidates += self._close(run)
@@ -255,7 +266,9 @@ class _NameFinder:
                 if words[0].group() not in _PARTICLES and zipf_frequency(words[0].group().casefold(), "en") < 4.0:
                     return [NameSpan(words[0].start(), words[0].end())]
                 return []
-        if sum(1 for word in words if word.group() not in _PARTICLES) >= 2:
+        if sum(1 for word in words if word.group() not in _PARTICLES) >= 2 or (
+            words[0].group() in _PARTICLES and len(words) >= 2
+        ):
             return [NameSpan(words[0].start(), words[-1].end())]
         if len(words) == 1 and self.english and texts[0].casefold() in _INSTITUTION_HEADS | _EVENT_HEADS:
             # "Museum of Modern Textiles", "University of Porto": a head alone opens a description too.
@@ -310,6 +323,7 @@ class _NameFinder:
             or not word[1:].islower()
             or _ELIDED.match(word)
             or word in _COUNTRIES
+            or word in _LANGUAGES
             or folded in _INSTITUTION_HEADS
             or folded in _EVENT_HEADS
             or folded in _GEOGRAPHIC_HEADS

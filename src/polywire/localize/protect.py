@@ -35,6 +35,7 @@ from enum import StrEnum
 from polywire.localize.amounts import localise_amount
 from polywire.localize.dates import DATE, TIME, date_span, localise_date, localise_time
 from polywire.localize.html import split_markup
+from polywire.localize.links import BARE_DOMAIN
 from polywire.localize.names import name_candidates, names_apply, primary_language_of
 
 
@@ -232,6 +233,7 @@ def _candidates(
         url = _trim_url(match.group())
         found.append(_Candidate(match.start(), match.start() + len(url), Kind.URL, url))
     found += [_Candidate(m.start(), m.end(), Kind.EMAIL, m.group()) for m in _EMAIL.finditer(text)]
+    found += [_Candidate(m.start(), m.end(), Kind.URL, m.group()) for m in BARE_DOMAIN.finditer(text)]
     if terms is not None:
         found += [_Candidate(m.start(), m.end(), Kind.TERM, m.group()) for m in terms.finditer(text)]
     if glossary is not None:
@@ -256,6 +258,11 @@ def _candidates(
         for match in TIME.finditer(text):
             time_text = localise_time(match, target)
             if time_text is not None:
+                # "at 10:30 a.m." ending a sentence: the abbreviation's point was the full stop too.
+                if match.group().endswith(".") and re.match(
+                    r"\s*(?:$|\n|[\"'”’)]*\s+[^\W\d_a-z])", text[match.end() :]
+                ):
+                    time_text += "."
                 found.append(_Candidate(match.start(), match.end(), Kind.DATE, time_text))
     for match in _CODE.finditer(text):
         if not _NOT_CODE.fullmatch(match.group()) and not _WORD_PART.search(match.group()):

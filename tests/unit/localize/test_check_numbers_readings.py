@@ -199,3 +199,11 @@ def test_a_month_without_a_figure_that_became_another_word_holds(target: str, he
     )
     found = [target[f.start : f.end] for f in load_check("numbers").run(pair) if f.severity is Severity.HOLD]
     assert found == held
+
+
+def test_a_bare_web_address_split_by_the_engine_holds() -> None:
+    source = "Municipalities can apply through saneamento.cidades.gov.br by 31 March."
+    target = "Els municipis poden aplicar a través del saneamento.cidades de portal.gov.br per 31 de març."
+    pair = TranslationPair.build(source=source, target=target, source_lang="en", target_lang="ca")
+    findings = load_check("numbers").run(pair)
+    assert [target[f.start : f.end] for f in findings if f.severity is Severity.HOLD] == ["portal.gov.br"]

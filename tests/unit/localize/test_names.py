@@ -96,3 +96,23 @@ def test_public_banks_and_organisations_are_bodies_and_company_banks_are_names()
 
 def test_an_institution_head_alone_opens_a_description() -> None:
     assert names_in("The Museum of Modern Textiles in Lyon and the University of Porto will open.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A surname with its particle, on its own after the first mention.
+        ("Annelies van der Werff joins. Ms van der Werff, 52, runs it.", ["Annelies van der Werff", "van der Werff"]),
+        ("He rented a van in Madrid.", []),
+        # A lowercase legal form ends the company's name.
+        ("Pennant Hill Group plc said on Monday it agreed.", ["Pennant Hill Group plc"]),
+        # Nationality adjectives, titles and a city's head noun are the engine's.
+        ("The modernised German section and the French line.", []),
+        ("Professor Ingvild Haugstad led the team.", ["Ingvild Haugstad"]),
+        ("He won in Mexico City for his novel.", []),
+        # "and" carries a description on.
+        ("She spent a decade at the Dutch Ministry of Infrastructure and Water Management.", []),
+    ],
+)
+def test_particles_legal_forms_and_words_that_are_not_names(text: str, expected: list[str]) -> None:
+    assert names_in(text) == expected

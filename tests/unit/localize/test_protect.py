@@ -119,3 +119,16 @@ def test_generic_public_bodies_are_left_to_the_engine_and_company_names_are_kept
     assert names == ["Aurora Bank", "Siemens Energy"]
     # Only English descriptions are recognised; a name with an unknown word is a brand ("Nordlicht Agency").
     assert [item.original for item in mask("Nordlicht Agency grew.").items] == ["Nordlicht Agency"]
+
+
+def test_a_bare_web_address_is_masked_whole() -> None:
+    text = "Municipalities can apply through saneamento.cidades.gov.br by 31 March, e.g. online."
+    items = mask(text, target="ca").items
+    assert [(item.kind, item.original) for item in items if item.kind is Kind.URL] == [
+        (Kind.URL, "saneamento.cidades.gov.br")
+    ]
+
+
+def test_a_time_ending_a_sentence_keeps_the_full_stop_its_abbreviation_carried() -> None:
+    items = mask("Shareholders vote on 14 January at 10:30 a.m. The court sits at 9 a.m. on Monday.", target="es").items
+    assert [item.replacement for item in items if item.original.endswith("m.")] == ["10:30.", "9:00"]

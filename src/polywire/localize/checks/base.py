@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar, cast
 
+from polywire.localize.links import BARE_DOMAIN
 from polywire.localize.segment import Sentence, primary_language, split_sentences
 
 
@@ -59,7 +60,8 @@ class Finding:
 class TranslationPair:
     """A source text and its translation, with what the checks need precomputed once.
 
-    ``protected_terms`` are the names and terms the publisher or the masking step protected; ``unknown_spans``
+    ``protected_terms`` are the names and terms the publisher or the masking step protected, and ``masked_names``
+    those of them the masking step found by itself (names, not the publisher's terms); ``unknown_spans``
     are target spans the engine reported it did not know; ``pivot_languages`` are the languages an engine went
     through between source and target (``("es",)`` for en→es→pt), whose words may be left in the target. Build
     one with :meth:`build`, which segments both
@@ -77,6 +79,7 @@ class TranslationPair:
     protected_terms: tuple[str, ...] = ()
     unknown_spans: tuple[tuple[int, int], ...] = field(default=())
     pivot_languages: tuple[str, ...] = ()
+    masked_names: tuple[str, ...] = ()
     # Values derived from the (immutable) texts, by name; filled by `derived`, not part of the pair's identity.
     _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
@@ -91,6 +94,7 @@ class TranslationPair:
         protected_terms: tuple[str, ...] = (),
         unknown_spans: tuple[tuple[int, int], ...] = (),
         pivot_languages: tuple[str, ...] = (),
+        masked_names: tuple[str, ...] = (),
     ) -> TranslationPair:
         """Segment both texts and return the pair; pivot languages equal to the source or target are dropped."""
         return cls(
@@ -101,6 +105,7 @@ class TranslationPair:
             source_sentences=split_sentences(source, source_lang),
             target_sentences=split_sentences(target, target_lang),
             protected_terms=protected_terms,
+            masked_names=masked_names,
             unknown_spans=unknown_spans,
             pivot_languages=tuple(
                 dict.fromkeys(
@@ -180,7 +185,8 @@ class Token:
 
 # URLs and e-mail addresses are not words: "press" in press@example.com is not an English word left in.
 LINK = re.compile(
-    r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&*+,;=%]+|[A-Za-z0-9.+\-_]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+",
+    r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&*+,;=%]+|[A-Za-z0-9.+\-_]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
+    rf"|(?-i:{BARE_DOMAIN.pattern})",
     re.IGNORECASE,
 )
 

@@ -36,6 +36,7 @@ from polywire.localize.checks.base import Finding, Severity, TranslationPair, wh
 from polywire.localize.checks.lexicon import zipf
 from polywire.localize.checks.numerals import Number, cldr_scale, parse_numbers
 from polywire.localize.dates import TIME
+from polywire.localize.links import BARE_DOMAIN
 from polywire.localize.protect import version_numbers
 from polywire.localize.segment import primary_language
 
@@ -159,11 +160,13 @@ def _mask(text: str, spans: list[tuple[int, int]]) -> str:
 
 
 def _links(text: str) -> list[tuple[str, int, int]]:
-    found = []
-    for pattern in (_URL, _EMAIL):
+    found: list[tuple[str, int, int]] = []
+    for pattern in (_URL, _EMAIL, BARE_DOMAIN):
         for m in pattern.finditer(text):
             value = m.group(0).rstrip(_TRAILING)
-            found.append((value, m.start(), m.start() + len(value)))
+            # A bare address inside a full URL or an e-mail address is the same link.
+            if not any(start <= m.start() < end for _, start, end in found):
+                found.append((value, m.start(), m.start() + len(value)))
     return found
 
 
