@@ -31,7 +31,7 @@ from typing import Any
 from polywire.localize.checks import DEFAULT_CHAIN
 from polywire.localize.checks.base import Finding, Severity, TranslationPair
 from polywire.localize.gate import PRESETS, Assessment, GatePolicy, Verdict, assess
-from polywire.localize.protect import mask
+from polywire.localize.protect import Kind, mask
 
 SET_DIR = Path(__file__).resolve().parents[1] / "tests" / "data" / "qa_blind"
 
@@ -68,6 +68,10 @@ class Item:
     defects: tuple[dict[str, Any], ...]
     # The languages the engine went through between source and target (en→es→pt: "es"), as the flow passes them.
     pivot_languages: tuple[str, ...] = ()
+    # The protected terms that masking found as names by itself (not the publisher's), as the flow passes them.
+    masked_names: tuple[str, ...] = ()
+    # Whether every placeholder came back whole (machine output); the flow holds a translation where one did not.
+    restore_ok: bool = True
 
     @property
     def defective(self) -> bool:
@@ -87,6 +91,12 @@ def flow_terms(source: str, target_lang: str) -> tuple[str, ...]:
     """The terms the release flow would hand the gate for this source: those its masking restores verbatim."""
     masked = mask(source, source="en", target=target_lang)
     return tuple(p.original for p in masked.items if p.replacement == p.original)
+
+
+def flow_names(source: str, target_lang: str, terms: tuple[str, ...]) -> tuple[str, ...]:
+    """Which of ``terms`` the flow would pass as names masking found by itself (`translate.masked_names`)."""
+    masked = mask(source, source="en", target=target_lang)
+    return tuple(dict.fromkeys(p.original for p in masked.items if p.kind is Kind.NAME and p.original in terms))
 
 
 def load(set_dir: Path = SET_DIR, *, human_terms: str = "flow") -> list[Item]:
@@ -117,23 +127,30 @@ def load(set_dir: Path = SET_DIR, *, human_terms: str = "flow") -> list[Item]:
                 label=label["label"],
                 defects=tuple(label["defects"]),
                 pivot_languages=tuple(row.get("chain", [])[1:-1]),
+                restore_ok=bool(row.get("restore_ok", True)),
             )
         )
     return items
 
 
 def assess_item(item: Item, policy: GatePolicy) -> Assessment:
-    """Run the gate on one pair as the release flow would: the flow's protected terms and unknown-word spans."""
+    """Run the gate on one pair as the release flow would: the flow's protected terms, names and unknown-word spans,
+    and its hold when a placeholder did not come back whole (services.localization)."""
     pair = TranslationPair.build(
         source=item.source,
         target=item.target,
         source_lang="en",
         target_lang=item.tgt_lang,
         protected_terms=item.protected_terms,
+        masked_names=flow_names(item.source, item.tgt_lang, item.protected_terms),
         unknown_spans=item.unknown_spans,
         pivot_languages=item.pivot_languages,
     )
-    return assess(pair, policy)
+    assessment = assess(pair, policy)
+    if item.restore_ok:
+        return assessment
+    lost = Finding("protection", Severity.HOLD, "protected terms did not come back whole", 0, len(item.target))
+    return Assessment(Verdict.HOLD, (*assessment.findings, lost))
 
 
 def fired(result: Assessment, policy: GatePolicy) -> set[str]:

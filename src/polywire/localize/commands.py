@@ -22,7 +22,7 @@ from polywire.localize.engines.base import EngineError
 from polywire.localize.engines.configured import configured_chain, configured_engines
 from polywire.localize.gate import PRESETS, Verdict, assess
 from polywire.localize.qa_command import EXIT_HELD, EXIT_OUT, EXIT_USAGE
-from polywire.localize.translate import translate_text
+from polywire.localize.translate import masked_names, translate_text
 
 _BLOCK_END = re.compile(r"(?i)</(p|div|h[1-6]|li|blockquote|tr)>|<br\s*/?>")
 
@@ -100,6 +100,7 @@ def run_translate(args: argparse.Namespace, settings: Settings) -> int:
         # Terms that must come back verbatim (not glossary terms, which are meant to change).
         protected_terms=tuple(args.protect)
         + tuple(p.original for p in translation.protected if p.replacement == p.original),
+        masked_names=masked_names(translation, args.protect),
         # Engine marks point into the translated text; in HTML mode the gate reads the text without tags, where
         # the marks themselves are still visible to the unknown-marks check.
         unknown_spans=() if html else tuple((u.start, u.end) for u in translation.unknown_words),

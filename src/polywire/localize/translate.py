@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from polywire.localize.engines.base import TranslationEngine, UnknownWord
-from polywire.localize.protect import Protected, RestoreReport, mask, restore
+from polywire.localize.protect import Kind, Protected, RestoreReport, mask, restore
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,3 +105,12 @@ def translate_text(
         html=html,
         detect_names=detect_names,
     )[0]
+
+
+def masked_names(translation: Translation, publisher_terms: Iterable[str]) -> tuple[str, ...]:
+    """The names masking found by itself in the source (not the publisher's terms), for the gate: one a person
+    later leaves out of an edited translation is their rendering, not damage."""
+    publisher = set(publisher_terms)
+    return tuple(
+        dict.fromkeys(p.original for p in translation.protected if p.kind is Kind.NAME and p.original not in publisher)
+    )

@@ -30,7 +30,7 @@ from polywire.localize.commands import text_of
 from polywire.localize.engines import EngineChain
 from polywire.localize.engines.base import EngineError
 from polywire.localize.gate import GatePolicy, Verdict, assess, warm_up
-from polywire.localize.translate import Translation, translate_texts
+from polywire.localize.translate import Translation, masked_names, translate_texts
 from polywire.services.glossaries import NO_GLOSSARY, LanguageGlossary
 from polywire.services.routing import readers
 from polywire.store.tables import localizations
@@ -239,6 +239,7 @@ def _gate(
         # is absent); glossary terms are meant to change and are not listed.
         protected_terms=tuple(term for term in protected_terms if term in source_text)
         + tuple(p.original for p in translation.protected if p.replacement == p.original),
+        masked_names=masked_names(translation, protected_terms),
         pivot_languages=translation.chain[1:-1],
     )
     assessment = assess(pair, policy)

@@ -94,3 +94,18 @@ def test_engine_marks_hold_unless_the_source_has_them() -> None:
     assert [(target[f.start : f.end], f.severity) for f in findings] == [("*plant", Severity.HOLD)]
     reported = run("unknown_marks", source, "Folgen Sie #AcmeNews.", unknown=((11, 20),))
     assert [f.severity for f in reported] == [Severity.WARN]
+
+
+def test_a_time_that_carried_the_full_stop_is_no_cut_off_sentence() -> None:
+    """ "at 10:30 a.m." ends the source; "a las 10:30" without a point only warns; a real cut-off holds."""
+    source = "Shareholders will vote at a court meeting on 14 January at 10:30 a.m."
+    ended = TranslationPair.build(
+        source=source,
+        target="Los accionistas votarán en una junta judicial el 14 de enero a las 10:30",
+        source_lang="en",
+        target_lang="es",
+    )
+    assert [f.severity for f in load_check("truncation").run(ended)] == [Severity.WARN]
+    target = "Los accionistas votarán en una junta judicial el 14 de"
+    cut = TranslationPair.build(source=source, target=target, source_lang="en", target_lang="es")
+    assert Severity.HOLD in [f.severity for f in load_check("truncation").run(cut)]

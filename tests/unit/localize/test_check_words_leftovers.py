@@ -251,3 +251,9 @@ def test_an_english_word_opening_a_sentence_and_kept_there_holds_unless_it_opens
     source = "Target Corporation said profits rose. Target cut prices."
     target = "Target Corporation dijo que los beneficios subieron. Target bajó precios."
     assert held(run("source_words", source, target, "es"), target) == []
+
+
+def test_a_language_kept_in_english_holds_and_a_legal_form_is_no_left_over() -> None:
+    source = "Pennant Hill Group plc will publish the novel in English and Portuguese."
+    target = "Pennant Hill Group plc publicarà la novel·la en English i portuguès."
+    assert held(run("source_words", source, target, "ca"), target) == ["English"]

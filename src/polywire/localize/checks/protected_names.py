@@ -7,7 +7,9 @@ passed in. A target word that starts with a name is fine when what follows is a 
 letters of inflection, the rest is a word of the target or source language. Protected terms must also appear
 (verbatim or inflected); a near miss ("Macorn") is reported as altered. A protected term is judged whole: one
 finding names the term ("the protected term “European Investment Bank” is missing"), never one of its words;
-terms with figures ("15-year", "€1.2 billion") are the numbers check's. Names found only by capitalisation are
+terms with figures ("15-year", "€1.2 billion") are the numbers check's. A missing name that masking found by
+itself (the pair's ``masked_names``) warns instead of holding: the engine never saw it, so a person translated it
+("Associação de Viticultores do Douro"), which is theirs to decide. Names found only by capitalisation are
 checked for fusion and alteration, not for absence, because place names may be translated (Lithuania →
 Lituania): a near miss the target's speller accepts, or that is common in the target language (wordfreq
 Zipf ≥ 3), is such a translation (an exonym, "Múnich" for "Munich") and is not reported, or only noted. Outside
@@ -123,6 +125,16 @@ class ProtectedNamesCheck:
                     near.start,
                     near.end,
                 )
+        if term in pair.masked_names:
+            # The engine never saw it (it was masked), so a translator rendered it: "Douro Winegrowers' Association"
+            # as "Associação de Viticultores do Douro". The publisher's own terms must stay.
+            return Finding(
+                self.name,
+                Severity.WARN,
+                f"the name “{term}”, which masking kept from the engine, is not in the translation: a translator "
+                "rendered it",
+                *whole_target(pair),
+            )
         return Finding(self.name, Severity.HOLD, f"the protected term “{term}” is missing", *whole_target(pair))
 
     def _hyphen_fused(

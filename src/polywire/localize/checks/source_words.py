@@ -50,6 +50,8 @@ _MIN_PART = 4
 _MIN_TARGET_PART = 3
 _MIN_GLUED = 7
 _CJK_TARGETS = {"zh", "ja", "ko"}
+# Company legal forms stay as the company writes them: "Pennant Hill Group plc", "Acme Ltd".
+_LEGAL_FORMS = frozenset({"plc", "ltd", "llc", "llp", "inc", "corp", "gmbh", "ag", "nv", "bv", "oyj", "asa", "pty"})
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ class SourceWordsCheck:
         body_spans = tuple((f.start, f.end) for f in findings)
         unknown = {(start, end) for start, end in pair.unknown_spans}
         for token in pair.target_words:
-            if inside(token.start, token.end, body_spans):
+            if inside(token.start, token.end, body_spans) or token.text.casefold() in _LEGAL_FORMS:
                 continue
             # A word inside a protected term ("Energy" in "Siemens Energy") was kept on purpose, and so was a word
             # of a name the translation keeps whole ("Water" in "Thames Crossing Water"), unless it is a title or
@@ -167,7 +169,9 @@ class SourceWordsCheck:
             Finding(
                 self.name,
                 Severity.HOLD,
-                f"“{kept.source_name}” is the {pair.source_primary} name of the country or region: "
+                f"“{kept.source_name}” is the {pair.source_primary} name of the "
+                + ("language" if kept.code.startswith("lang:") else "country or region")
+                + ": "
                 f"{pair.target_primary} writes “{kept.target_name}”",
                 kept.start,
                 kept.end,

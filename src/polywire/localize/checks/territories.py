@@ -1,10 +1,11 @@
-"""Country and region names left in the source language's form: "el Netherlands", "de Kenya" in Spanish.
+"""Country, region and language names left in the source language's form: "el Netherlands", "de Kenya" in
+Spanish, "traduïda a English" in Catalan.
 
 An engine that does not know a country's name keeps it as the source writes it, and a capitalised word kept
-verbatim looks like a name kept on purpose. For countries and world regions CLDR knows the name in every language
-we serve (through Babel), so here a kept English form is a defect we can name with its fix: Spanish writes
-"Países Bajos" and "Kenia". Where the target language writes the same name ("Kenya" in French) nothing is wrong.
-Cities, rivers and other places are beyond CLDR and are not judged here.
+verbatim looks like a name kept on purpose. For countries, world regions and languages CLDR knows the name in
+every language we serve (through Babel), so here a kept English form is a defect we can name with its fix: Spanish
+writes "Países Bajos", "Kenia" and "inglés". Where the target language writes the same name ("Kenya" in French)
+nothing is wrong. Cities, rivers and other places are beyond CLDR and are not judged here.
 
 This module is a helper for ``source_words``, not a check: it has no ``check`` and cannot be named in a chain.
 """
@@ -27,26 +28,33 @@ _ALSO_GIVEN_NAMES = frozenset({"Jordan", "Chad", "Israel"})
 
 @dataclass(frozen=True, slots=True)
 class KeptTerritory:
-    """An English territory name kept in the target, and what the target language calls it."""
+    """An English territory or language name kept in the target, and what the target language calls it."""
 
     start: int
     end: int
     source_name: str
     target_name: str
+    # CLDR's code: a territory ("NL", "150") or a language ("lang:en").
+    code: str
 
 
 @cache
 def _names(language: str) -> dict[str, str]:
-    """Territory code → name in ``language`` (a BCP 47 tag); empty when CLDR does not know the language."""
+    """Territory code → name in ``language`` (a BCP 47 tag), and ``lang:`` + ISO 639-1 code → the name of that
+    language ("lang:en" → "inglés"); empty when CLDR does not know the language."""
     try:
-        return dict(Locale.parse(language.replace("-", "_")).territories)
+        locale = Locale.parse(language.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         return {}
+    names = dict(locale.territories)
+    # Languages with a two-letter code are the widely known ones; CLDR also names hundreds of others ("Ewe", "Fon").
+    names.update({f"lang:{code}": name for code, name in locale.languages.items() if len(code) == 2})
+    return names
 
 
 @cache
 def _source_pattern(language: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
-    by_name = {name: code for code, name in _names(language).items() if not code.isdigit() or len(name) > 3}
+    by_name = {name: code for code, name in _names(language).items() if len(name) > 3}
     if language == "en":
         by_name.update(_OLDER_NAMES)
     for name in _ALSO_GIVEN_NAMES:
@@ -71,5 +79,5 @@ def kept_territories(pair: TranslationPair) -> list[KeptTerritory]:
             continue
         for kept in pattern.finditer(pair.target):
             if kept.group() == name:
-                found.append(KeptTerritory(kept.start(), kept.end(), name, target_name))
+                found.append(KeptTerritory(kept.start(), kept.end(), name, target_name, codes[name]))
     return found

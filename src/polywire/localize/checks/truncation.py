@@ -8,6 +8,7 @@ translation does not.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from polywire.localize.checks.base import Finding, Severity, TranslationPair, quote, whole_target
@@ -25,6 +26,12 @@ _MIN_SOURCE_CHARS = 20
 def expected_ratio(source_primary: str, target_primary: str) -> float:
     """How many target characters one source character becomes, roughly, for this pair of languages."""
     return EXPECTED_LENGTH_RATIO.get(target_primary, 1.0) / EXPECTED_LENGTH_RATIO.get(source_primary, 1.0)
+
+
+# A source ending in a 12-hour time whose abbreviation carries the full stop ("at 10:30 a.m."), and a translation
+# ending in the same time written the target's way ("10:30", "10h30", "10.30 h").
+_CLOCK_END = re.compile(r"\d\s?[ap]\.m\.$", re.IGNORECASE)
+_TIME_END = re.compile(r"\d{1,2}(?:[:.h]\d{2})?(?:\s?h)?$")
 
 
 def visible_length(text: str) -> int:
@@ -68,15 +75,16 @@ class TruncationCheck:
         if ends_sentence(pair.source) and not ends_sentence(pair.target):
             tail = pair.target.rstrip()
             start = max(0, len(tail) - 30)
-            findings.append(
-                Finding(
-                    self.name,
-                    Severity.HOLD,
-                    f"the translation stops mid-sentence: “…{quote(tail[start:])}” has no closing punctuation",
-                    start,
-                    len(tail),
-                )
+            # "… at 10:30 a.m." written "… a las 10:30": the abbreviation's point was the full stop, and the time
+            # that replaced it is the sentence's real end. Only the full stop is missing.
+            clock = _CLOCK_END.search(pair.source.rstrip()) is not None and _TIME_END.search(tail) is not None
+            ending = quote(tail[start:])
+            message = (
+                f"the last sentence lost its full stop with the source's “a.m.”/“p.m.”: “…{ending}”"
+                if clock
+                else f"the translation stops mid-sentence: “…{ending}” has no closing punctuation"
             )
+            findings.append(Finding(self.name, Severity.WARN if clock else Severity.HOLD, message, start, len(tail)))
         return findings
 
 
