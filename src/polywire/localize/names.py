@@ -38,6 +38,7 @@ from babel import Locale
 from wordfreq import zipf_frequency
 
 from polywire.localize.checks.lexicon import misspelt
+from polywire.localize.checks.territories import english_city_names
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 _PARTICLES = frozenset({"von", "van", "de", "da", "del", "der", "den", "di", "du", "la", "le", "bin", "al", "&"})
@@ -131,6 +132,16 @@ def _countries() -> frozenset[str]:
 
 
 _COUNTRIES = _countries()
+# Words English capitalises for one thing each, which other languages name in their own words: the Earth, the
+# Moon, the Treasury, Parliament. They are not brands.
+_COMMON_PROPER = frozenset(
+    """
+    Earth Moon Sun Mercury Venus Mars Jupiter Saturn Uranus Neptune Treasury Cabinet Army Navy Police Church Crown
+    State Internet Web Bible Pope
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+# Cities CLDR names in every language ("New York" → "Nueva York"): the engine may translate them.
+_CLDR_CITIES = english_city_names()
 # English names of languages, which are also the nationality adjectives ("German", "Dutch", "French"): the English
 # dictionary knows some in lowercase ("to french"), but they are adjectives the engine translates.
 _LANGUAGES = frozenset(name for name in Locale("en").languages.values() if " " not in name)
@@ -248,6 +259,9 @@ class _NameFinder:
         ):
             words.pop(0)
         texts = [word.group() for word in words]
+        if self.english and " ".join(texts) in _CLDR_CITIES:
+            # "New York", "Mexico City": CLDR and the engines know these cities' names in other languages.
+            return []
         if self.english and self._continues_description(words):
             self.description_end = words[-1].end()
             return []
@@ -324,6 +338,8 @@ class _NameFinder:
             or _ELIDED.match(word)
             or word in _COUNTRIES
             or word in _LANGUAGES
+            or word in _COMMON_PROPER
+            or word in _CLDR_CITIES
             or folded in _INSTITUTION_HEADS
             or folded in _EVENT_HEADS
             or folded in _GEOGRAPHIC_HEADS

@@ -66,13 +66,14 @@ PLACEHOLDER = "⟦{index}⟧"
 # HTML mode apertium binds inline tags to words, and the word of "⟦1⟧" is "1": "<b>⟦1⟧</b>" comes back as
 # "⟦<b>1</b>⟧". The tags caught inside the brackets are moved back around the restored text. Apertium also
 # reads the brackets as punctuation it may move words across: es→fr turns "aproximadamente ⟦5⟧" into
-# "⟦environ 5⟧". Up to three words caught inside are put back beside the restored text, on the side they were.
+# "⟦environ 5⟧", or "⟦est en train de retirer 2⟧". Up to six words caught inside are put back beside the restored
+# text, on the side they were.
 # And pt once came back with the number pushed out of its brackets, "2 ⟦⟧": empty brackets never occur otherwise.
-_INTRUDERS = r"(?:[^\W\d_][\w'’\-]*\s+){0,3}"
+_INTRUDERS = r"(?:[^\W\d_][\w'’\-]*\s+){0,6}"
 _PLACEHOLDER_FOUND = re.compile(
     r"(?<![\d.,])(?P<outside>\d+)\s?⟦\s*⟧"
     rf"|[*#@]*⟦(?P<opening>(?:\s*<[^<>]+>)*)\s*(?P<before>{_INTRUDERS})(?P<number>\d+)"
-    r"(?P<after>(?:\s+[^\W\d_][\w'’\-]*){0,3})\s*(?P<closing>(?:<[^<>]+>\s*)*)⟧"
+    r"(?P<after>(?:\s+[^\W\d_][\w'’\-]*){0,6})\s*(?P<closing>(?:<[^<>]+>\s*)*)⟧"
 )
 
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)

@@ -257,3 +257,13 @@ def test_a_language_kept_in_english_holds_and_a_legal_form_is_no_left_over() -> 
     source = "Pennant Hill Group plc will publish the novel in English and Portuguese."
     target = "Pennant Hill Group plc publicarà la novel·la en English i portuguès."
     assert held(run("source_words", source, target, "ca"), target) == ["English"]
+
+
+def test_a_city_cldr_names_kept_in_english_holds_and_one_the_target_shares_passes() -> None:
+    source = "Arabica futures rose 3.4% in New York and Bogota."
+    spanish = "Los futuros de arabica subieron un 3,4 % en New York y Bogotá."
+    findings = run("source_words", source, spanish, "es")
+    assert held(findings, spanish) == ["New York"]
+    assert any("Nueva York" in f.message and "city" in f.message for f in findings)
+    french = "Les contrats à terme sur l'arabica ont gagné 3,4 % à New York et à Bogota."
+    assert held(run("source_words", source, french, "fr"), french) == []

@@ -116,3 +116,9 @@ def test_an_institution_head_alone_opens_a_description() -> None:
 )
 def test_particles_legal_forms_and_words_that_are_not_names(text: str, expected: list[str]) -> None:
     assert names_in(text) == expected
+
+
+def test_cities_cldr_translates_and_words_english_capitalises_are_left_to_the_engine() -> None:
+    """ "New York" becomes "Nueva York"; the Earth and the Treasury are no brands."""
+    text = "Futures rose in New York and Mexico City, 124 light-years from Earth, the Treasury said."
+    assert names_in(text) == []

@@ -132,3 +132,10 @@ def test_a_bare_web_address_is_masked_whole() -> None:
 def test_a_time_ending_a_sentence_keeps_the_full_stop_its_abbreviation_carried() -> None:
     items = mask("Shareholders vote on 14 January at 10:30 a.m. The court sits at 9 a.m. on Monday.", target="es").items
     assert [item.replacement for item in items if item.original.endswith("m.")] == ["10:30.", "9:00"]
+
+
+def test_up_to_six_words_the_engine_moved_inside_a_placeholder_are_put_back() -> None:
+    masked = mask("Homewell is recalling 82,000 kettles.", target="fr")
+    restored = restore("Homewell Il ⟦est en train de retirer 1⟧ bouilloires.", masked)
+    assert restored.text == "Homewell Il est en train de retirer 82\u202f000 bouilloires."
+    assert restored.report.ok and "⟦" not in restored.text

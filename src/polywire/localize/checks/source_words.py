@@ -50,6 +50,8 @@ _MIN_PART = 4
 _MIN_TARGET_PART = 3
 _MIN_GLUED = 7
 _CJK_TARGETS = {"zh", "ja", "ko"}
+# What a CLDR code names, by its prefix (territory codes have none).
+_PLACE_KINDS = {"lang": "language", "city": "city"}
 # Company legal forms stay as the company writes them: "Pennant Hill Group plc", "Acme Ltd".
 _LEGAL_FORMS = frozenset({"plc", "ltd", "llc", "llp", "inc", "corp", "gmbh", "ag", "nv", "bv", "oyj", "asa", "pty"})
 
@@ -170,7 +172,7 @@ class SourceWordsCheck:
                 self.name,
                 Severity.HOLD,
                 f"“{kept.source_name}” is the {pair.source_primary} name of the "
-                + ("language" if kept.code.startswith("lang:") else "country or region")
+                + _PLACE_KINDS.get(kept.code.split(":")[0], "country or region")
                 + ": "
                 f"{pair.target_primary} writes “{kept.target_name}”",
                 kept.start,

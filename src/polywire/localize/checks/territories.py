@@ -1,11 +1,13 @@
-"""Country, region and language names left in the source language's form: "el Netherlands", "de Kenya" in
-Spanish, "traduïda a English" in Catalan.
+"""Country, region, language and major city names left in the source language's form: "el Netherlands", "de
+Kenya", "en New York" in Spanish, "traduïda a English" in Catalan.
 
 An engine that does not know a country's name keeps it as the source writes it, and a capitalised word kept
 verbatim looks like a name kept on purpose. For countries, world regions and languages CLDR knows the name in
 every language we serve (through Babel), so here a kept English form is a defect we can name with its fix: Spanish
 writes "Países Bajos", "Kenia" and "inglés". Where the target language writes the same name ("Kenya" in French)
-nothing is wrong. Cities, rivers and other places are beyond CLDR and are not judged here.
+nothing is wrong. Of cities CLDR translates only those that name time zones (about 400: "New York" → "Nueva
+York", "Mexico City" → "Ciudad de México"); other cities, rivers and places are beyond it and are not judged
+here.
 
 This module is a helper for ``source_words``, not a check: it has no ``check`` and cannot be named in a chain.
 """
@@ -13,10 +15,13 @@ This module is a helper for ``source_words``, not a check: it has no ``check`` a
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from zoneinfo import available_timezones
 
 from babel import Locale, UnknownLocaleError
+from babel.dates import get_timezone, get_timezone_location
 
 from polywire.localize.checks.base import TranslationPair
 
@@ -49,7 +54,36 @@ def _names(language: str) -> dict[str, str]:
     names = dict(locale.territories)
     # Languages with a two-letter code are the widely known ones; CLDR also names hundreds of others ("Ewe", "Fon").
     names.update({f"lang:{code}": name for code, name in locale.languages.items() if len(code) == 2})
+    # The cities that name time zones ("America/New_York" → "Nueva York"), the only cities CLDR translates.
+    for zone in _ZONES:
+        city = get_timezone_location(get_timezone(zone), locale=locale, return_city=True)
+        if "," not in city:
+            names[f"city:{zone}"] = city
     return names
+
+
+def _zones() -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            zone
+            for zone in available_timezones()
+            if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
+        )
+    )
+
+
+_ZONES = _zones()
+
+
+def english_city_names() -> frozenset[str]:
+    """The English names of the cities CLDR translates ("New York", "Mexico City"), for masking to leave alone."""
+    return frozenset(name for code, name in _names("en").items() if code.startswith("city:"))
+
+
+def _plain(name: str) -> str:
+    """``name`` without accents, case or hyphens: "Bogotá" and "Bogota", "Sao Paulo" and "São Paulo" are one."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold().replace("-", " "))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @cache
@@ -75,7 +109,9 @@ def kept_territories(pair: TranslationPair) -> list[KeptTerritory]:
     found = []
     for name in dict.fromkeys(m.group() for m in pattern.finditer(pair.source)):
         target_name = target_names.get(codes[name])
-        if target_name is None or target_name == name or target_name in pair.target:
+        # Nothing to fix where the target writes the name the same way, give or take accents ("Bogota", "Bogotá"),
+        # or around it ("Cairo" in "El Cairo", "Santiago" in "Santiago de Chile").
+        if target_name is None or _plain(name) in _plain(target_name) or target_name in pair.target:
             continue
         for kept in pattern.finditer(pair.target):
             if kept.group() == name:
