@@ -17,6 +17,7 @@ SETS = {
     "qa_blind3": (30, 20),
     "qa_blind4": (30, 12),
     "qa_blind5": (30, 12),
+    "qa_blind6": (30, 24),
 }
 
 
