@@ -26,16 +26,18 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import NumberFormatError, format_compact_decimal, parse_decimal
 
 # Currency signs and ISO 4217 codes as protect.py recognises them; kept as written.
-_CURRENCY = r"US\$|A\$|C\$|HK\$|R\$|S\$|[€$£¥₹₩₽₺₪฿]|[A-Z]{3}"
+_CURRENCY = r"US\$|NZ\$|A\$|C\$|HK\$|R\$|S\$|[€$£¥₹₩₽₺₪฿]|[A-Z]{3}"
 _AMOUNT = re.compile(
     rf"^(?P<before>(?:{_CURRENCY})\s?)?"
     r"(?P<number>\d[\d,.\u202f\u00a0]*\d|\d)"
-    r"(?P<scale>\s?(?:trillion|billion|million|thousand|bn|mn|mln|bln|m|k)(?!\w)|\s?(?:Mrd|Mio)\.)?"
+    r"(?P<scale>\s?(?:trillion|billion|million|thousand|crores?|lakhs?|bn|mn|mln|bln|m|k)(?!\w)|\s?(?:Mrd|Mio)\.)?"
     rf"(?P<after>\s?(?:{_CURRENCY})|\s?\S.*)?$"
 )
 # Powers of ten of the scale words the source may use; English short scale (a billion is 10⁹).
 _ENGLISH_SCALES = {
     "trillion": 12, "billion": 9, "bn": 9, "bln": 9, "million": 6, "mn": 6, "mln": 6, "m": 6, "thousand": 3, "k": 3,
+    # Indian English: "₹3.8 crore" is 38 million rupees, "₹5 lakh" 500,000.
+    "crore": 7, "crores": 7, "lakh": 5, "lakhs": 5,
 }  # fmt: skip
 _GERMAN_SCALES = {"mrd.": 9, "mio.": 6}
 _NBSP = "\u00a0"

@@ -35,15 +35,25 @@ import re
 from dataclasses import dataclass
 
 from babel import Locale
+from babel.numbers import list_currencies
 from wordfreq import zipf_frequency
 
 from polywire.localize.checks.lexicon import misspelt
 from polywire.localize.checks.territories import english_city_names
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
-_PARTICLES = frozenset({"von", "van", "de", "da", "del", "der", "den", "di", "du", "la", "le", "bin", "al", "&"})
+_PARTICLES = frozenset(
+    {"von", "van", "de", "da", "do", "dos", "das", "del", "della", "der", "den", "des", "di", "du", "la", "le", "bin"}
+    | {"al", "&"}
+)
 # Lowercase legal forms that end a company's name: "Pennant Hill Group plc".
 _LEGAL_FORMS = frozenset({"plc"})
+# Legal forms written with full stops end a company's name; masking keeps them whole (see protect), because apertium
+# reads "S.A." as "S." + the article "A" and writes "S.Un.".
+LEGAL_FORM_WITH_STOPS = re.compile(
+    r"(?<![\w.])(?:S\.A\.S\.|S\.p\.A\.|S\.A\.|S\.L\.U\.|S\.L\.|N\.V\.|B\.V\.|S\.R\.L\.|S\.r\.l\.|S\.à r\.l\.|"
+    r"sp\. z o\.o\.|A\.G\.|K\.K\.|a\.s\.)(?!\w)"
+)
 # Particles before a capitalised word: a surname on its own ("Ms van der Werff", "de la Fuente").
 _PARTICLE_NAME = re.compile(r"(?:\s+(?:von|van|de|da|del|der|den|di|du|la|le)\b)*\s+[^\W\d_a-z]")
 # An elided particle glued to a capitalised name: "d'Alcúdia", "l'Hospitalet", "dell'Arte".
@@ -140,6 +150,8 @@ _COMMON_PROPER = frozenset(
     State Internet Web Bible Pope
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
+# ISO 4217 codes: "NOK 4.50" is an amount, not the product "NOK".
+_CURRENCIES = frozenset(list_currencies())
 # Cities CLDR names in every language ("New York" → "Nueva York"): the engine may translate them.
 _CLDR_CITIES = english_city_names()
 # English names of languages, which are also the nationality adjectives ("German", "Dutch", "French"): the English
@@ -208,8 +220,13 @@ class _NameFinder:
     def runs(self) -> list[NameSpan]:
         candidates: list[NameSpan] = []
         run: list[re.Match[str]] = []
+        legal_forms = [form.span() for form in LEGAL_FORM_WITH_STOPS.finditer(self.text)]
         for match in _WORD.finditer(self.text):
             word = match.group()
+            if any(start <= match.start() < end for start, end in legal_forms):
+                # "S.p.A." ends the name before it; its letters are no words of the name.
+                candidates += self._close(run)
+                continue
             joined = bool(run) and self.text[run[-1].end() : match.start()] == " "
             capitalised = (word[0].isupper() and word not in _NOT_NAME and not word.endswith(("'s", "’s"))) or bool(
                 _ELIDED.match(word)
@@ -259,8 +276,8 @@ class _NameFinder:
         ):
             words.pop(0)
         texts = [word.group() for word in words]
-        if self.english and " ".join(texts) in _CLDR_CITIES:
-            # "New York", "Mexico City": CLDR and the engines know these cities' names in other languages.
+        if self.english and (" ".join(texts) in _CLDR_CITIES or " ".join(texts) in _COUNTRIES):
+            # "New York", "New Zealand": CLDR and the engines know these places' names in other languages.
             return []
         if self.english and self._continues_description(words):
             self.description_end = words[-1].end()
@@ -307,9 +324,15 @@ class _NameFinder:
         for match in _WORD.finditer(self.text):
             word = match.group()
             number = _NUMBER_AFTER.match(self.text, match.end())
-            if number is None or not word[:1].isupper() or not word[1:2].islower():
+            # "Kite 7", or an acronym with its number ("ATP 250", "ISO 9001"); amounts ("NOK 4.50") are masked first.
+            if number is None or not word[:1].isupper() or not (word[1:2].islower() or word.isupper()):
                 continue
-            if word in _NOT_NAME or word.casefold() in _NUMBERED_NOUNS or _YEAR.fullmatch(number.group("number")):
+            if (
+                word in _NOT_NAME
+                or word in _CURRENCIES
+                or word.casefold() in _NUMBERED_NOUNS
+                or _YEAR.fullmatch(number.group("number"))
+            ):
                 continue
             if opens_sentence(self.text, match.start()) and zipf_frequency(word.casefold(), "en") >= _PROSE_ZIPF:
                 continue

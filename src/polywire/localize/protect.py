@@ -36,7 +36,7 @@ from polywire.localize.amounts import localise_amount
 from polywire.localize.dates import DATE, TIME, date_span, localise_date, localise_time
 from polywire.localize.html import split_markup
 from polywire.localize.links import BARE_DOMAIN
-from polywire.localize.names import name_candidates, names_apply, primary_language_of
+from polywire.localize.names import LEGAL_FORM_WITH_STOPS, name_candidates, names_apply, primary_language_of
 
 
 class Kind(StrEnum):
@@ -87,9 +87,9 @@ _TICKER = re.compile(rf"\b(?:{_EXCHANGES})\s?:\s?[A-Z0-9][A-Z0-9.\-]{{0,9}}(?<![
 
 # Digits with thousands separators (comma, dot, thin or no-break space) and a decimal part, or plain digits.
 _NUMBER = r"\d{1,3}(?:[,.\u202f\u00a0]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
-_SCALE_WORDS = r"trillion|billion|million|thousand|bn|mn|mln|bln|m|k|Mrd\.|Mio\."
+_SCALE_WORDS = r"trillion|billion|million|thousand|crores?|lakhs?|bn|mn|mln|bln|m|k|Mrd\.|Mio\."
 _SCALE = rf"(?:\s?(?:{_SCALE_WORDS})\b)?"
-_CURRENCY_SYMBOL = r"(?:US\$|A\$|C\$|HK\$|R\$|S\$|[€$£¥₹₩₽₺₪฿])"
+_CURRENCY_SYMBOL = r"(?:US\$|NZ\$|A\$|C\$|HK\$|R\$|S\$|[€$£¥₹₩₽₺₪฿])"
 _CURRENCY_CODE = (
     r"(?:EUR|USD|GBP|JPY|CHF|CNY|RMB|SEK|NOK|DKK|PLN|CZK|HUF|INR|KRW|BRL|CAD|AUD|HKD|SGD|MYR|IDR|THB|VND|RUB|TRY|"
     r"ZAR|MXN)"
@@ -117,7 +117,12 @@ _FIGURE = re.compile(
 # figure: it must come through verbatim. A figure with a scale word, unit or currency after it ("EBITDA 4.5
 # million", "Sales 3.2%") is a quantity all the same.
 # Capitalised words that a figure follows without being a version: months ("March 3.5") and periods ("Q3 2.5").
-_NOT_PRODUCT = "January|February|March|April|May|June|July|August|September|October|November|December|Q[1-4]|H[12]|FY"
+_NOT_PRODUCT = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|Q[1-4]|H[12]|FY|"
+    # A sentence's first word before a figure: "The 5.0 Ah battery", "About 2.5 times".
+    "The|A|An|This|That|These|Those|Its|Our|Their|His|Her|Each|Every|All|Some|About|Around|Over|Under|Nearly|Almost|"
+    "Up|Only|Just|With|At|In|On|For|By|From|To|Of|And|Or|But|Now|Then|Since|Until"
+)
 _VERSION = re.compile(
     rf"(?:\b(?!(?:{_NOT_PRODUCT}|{_CURRENCY_CODE})\b)[A-Z][\w\-]*|\b[Vv]ersion|\bv)\s?(?P<version>\d+(?:\.\d+)+)(?![\d.,]?\d)"
     rf"(?!\s?(?:{_UNIT}|percent|per cent|{_SCALE_WORDS}|{_CURRENCY_SYMBOL}|"
@@ -265,6 +270,8 @@ def _candidates(
                 ):
                     time_text += "."
                 found.append(_Candidate(match.start(), match.end(), Kind.DATE, time_text))
+    # A legal form after no name found as one ("… Valmarino S.p.A."), kept as written.
+    found += [_Candidate(m.start(), m.end(), Kind.CODE, m.group()) for m in LEGAL_FORM_WITH_STOPS.finditer(text)]
     for match in _CODE.finditer(text):
         if not _NOT_CODE.fullmatch(match.group()) and not _WORD_PART.search(match.group()):
             found.append(_Candidate(match.start(), match.end(), Kind.CODE, match.group()))

@@ -17,7 +17,10 @@ from dataclasses import dataclass
 
 # Abbreviations (lowercase, without the final full stop) after which a full stop does not end a sentence.
 # Inner dots are kept ("z.b") so that multi-part abbreviations match as one word.
-_COMMON_ABBREVIATIONS = frozenset({"etc", "e.g", "i.e", "vs", "ca", "approx", "no", "nr", "dr", "prof", "st"})
+_COMMON_ABBREVIATIONS = frozenset({"etc", "e.g", "i.e", "vs", "ca", "approx", "no", "nr", "dr", "prof", "st"}) | (
+    # Company legal forms, written the same in every language's press: "Ortuño Ingenieros S.A. ha acordado …".
+    frozenset({"s.a", "s.p.a", "s.l", "s.l.u", "n.v", "b.v", "s.a.s", "s.r.l", "r.l", "a.g", "sp", "o.o", "k.k", "a.s"})
+)
 _ABBREVIATIONS: dict[str, frozenset[str]] = {
     "en": frozenset(
         {

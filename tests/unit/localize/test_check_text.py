@@ -66,3 +66,15 @@ def test_an_unknown_or_helper_module_name_is_refused() -> None:
     for name in ("no_such_check", "vocabulary", "../gate"):
         with pytest.raises(UnknownCheck):
             load_check(name)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "El grupo Ortuño Ingenieros S.A. ha acordado comprar el 70 %. La compra se cerrará en marzo.",
+        "L'empresa Cantieri Valmarino S.p.A. per allargar la línia. L'obra acabarà el 2029.",
+        "Le détaillant Kupsmart sp. z o.o. doit rembourser ses clients. L'argent sera restitué.",
+    ],
+)
+def test_a_company_legal_form_with_full_stops_does_not_end_a_sentence(text: str) -> None:
+    assert len(split_sentences(text, "fr")) == 2

@@ -122,3 +122,8 @@ def test_cities_cldr_translates_and_words_english_capitalises_are_left_to_the_en
     """ "New York" becomes "Nueva York"; the Earth and the Treasury are no brands."""
     text = "Futures rose in New York and Mexico City, 124 light-years from Earth, the Treasury said."
     assert names_in(text) == []
+
+
+def test_acronyms_with_numbers_are_names_and_countries_are_left_to_the_engine() -> None:
+    text = "The Aegean Open, a new ATP 250 tournament, pays NOK 4.50 a ticket to farms in New Zealand."
+    assert names_in(text) == ["Aegean Open", "ATP 250"]

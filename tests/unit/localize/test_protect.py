@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from polywire.localize.protect import Kind, mask, restore
 
 RELEASE = (
@@ -139,3 +141,26 @@ def test_up_to_six_words_the_engine_moved_inside_a_placeholder_are_put_back() ->
     restored = restore("Homewell Il ⟦est en train de retirer 1⟧ bouilloires.", masked)
     assert restored.text == "Homewell Il est en train de retirer 82\u202f000 bouilloires."
     assert restored.report.ok and "⟦" not in restored.text
+
+
+def test_a_legal_form_with_full_stops_is_kept_whole_beside_the_name() -> None:
+    masked = mask("Banco Meridional do Atlântico S.A. named Beatriz da Rocha Menezes on Tuesday.", target="es")
+    assert [(item.kind, item.original) for item in masked.items] == [
+        (Kind.NAME, "Banco Meridional do Atlântico"),
+        (Kind.CODE, "S.A."),
+        (Kind.NAME, "Beatriz da Rocha Menezes"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [("It cost ₹3.8 crore.", "38 millones ₹"), ("A NZ$63m fund.", "63 millones NZ$"), ("For £385m.", "385 millones £")],
+)
+def test_indian_scales_and_glued_scales_come_back_in_the_target_notation(text: str, written: str) -> None:
+    [item] = mask(text, target="es").items
+    assert item.replacement.replace("\u00a0", " ") == written
+
+
+def test_a_figure_after_a_sentences_first_word_is_no_version() -> None:
+    items = mask("The 5.0 Ah battery charges in 38 minutes; Atlas 3.2 ships.", target="ca").items
+    assert [(item.kind, item.original, item.replacement) for item in items][:1] == [(Kind.FIGURE, "5.0", "5,0")]
