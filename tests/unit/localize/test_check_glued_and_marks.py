@@ -142,3 +142,21 @@ def test_a_reported_word_of_the_middle_language_holds_capitalised_or_not() -> No
     target = "O Festival de Linterna em Kaohsiung atraiu multidões, e novas grúas foram instaladas."
     findings = run("unknown_marks", source, target, "pt", unknown=spans(target, "Linterna", "Kaohsiung", "grúas"))
     assert held(findings, target) == ["Linterna", "grúas"]
+
+
+@pytest.mark.usefixtures("spellers")
+def test_a_word_and_a_function_word_run_into_a_figure_hold() -> None:
+    source = "Two 92-metre catamarans will sail."
+    target = "Dos catamaransde92 metres navegaran."
+    assert held(run("oov_rate", source, target, "ca"), target) == ["catamaransde"]
+
+
+@pytest.mark.usefixtures("spellers")
+def test_a_name_hyphened_to_a_target_word_is_not_reported_as_foreign_but_to_a_middle_language_word_is() -> None:
+    source = "She joins from the Eindhoven-based supplier."
+    spanish = "Une del Eindhoven-proveedor."
+    findings = run("unknown_marks", source, spanish, "es", unknown=spans(spanish, "Eindhoven-proveedor"))
+    assert held(findings, spanish) == []
+    portuguese = "Une do Eindhoven-proveedor."
+    findings = run("unknown_marks", source, portuguese, "pt", unknown=spans(portuguese, "Eindhoven-proveedor"))
+    assert held(findings, portuguese) == ["Eindhoven-proveedor"]

@@ -125,3 +125,17 @@ def test_a_name_the_source_has_is_not_another_name_fused_with_a_word() -> None:
     glued = "Kestrel Air volará su nuevo Airnuevo A321neo a Reikiavik."
     fused = [glued[f.start : f.end] for f in run("protected_names", source, glued, "es") if "fused" in f.message]
     assert fused == ["Airnuevo"]
+
+
+@pytest.mark.parametrize(
+    ("target", "holds"),
+    [
+        ("El grupo Ortuño Ingenieros S.Un. ha acordado comprar el 70 %.", True),
+        ("El grupo Ortuño Ingenieros S.A. ha acordado comprar el 70 %.", False),
+    ],
+)
+def test_a_legal_form_with_full_stops_must_come_through_as_written(target: str, holds: bool) -> None:
+    findings = run(
+        "protected_names", "Spanish engineering group Ortuño Ingenieros S.A. has agreed to buy 70%.", target, "es"
+    )
+    assert any("legal form" in f.message and f.severity is Severity.HOLD for f in findings) is holds

@@ -207,3 +207,15 @@ def test_a_bare_web_address_split_by_the_engine_holds() -> None:
     pair = TranslationPair.build(source=source, target=target, source_lang="en", target_lang="ca")
     findings = load_check("numbers").run(pair)
     assert [target[f.start : f.end] for f in findings if f.severity is Severity.HOLD] == ["portal.gov.br"]
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("It cost ₹3.8 crore (about $455,000).", "Custou 38 milhões de rupias (cerca de 455 000 dólares)."),
+        ("It sold the chain for £385m in cash.", "Vendió la cadena por 385 millones de libras en efectivo."),
+    ],
+)
+def test_crores_and_glued_scales_are_read_as_their_values(source: str, target: str) -> None:
+    pair = TranslationPair.build(source=source, target=target, source_lang="en", target_lang="pt")
+    assert [f for f in load_check("numbers").run(pair) if f.severity is Severity.HOLD] == []

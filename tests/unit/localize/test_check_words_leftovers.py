@@ -267,3 +267,17 @@ def test_a_city_cldr_names_kept_in_english_holds_and_one_the_target_shares_passe
     assert any("Nueva York" in f.message and "city" in f.message for f in findings)
     french = "Les contrats à terme sur l'arabica ont gagné 3,4 % à New York et à Bogota."
     assert held(run("source_words", source, french, "fr"), french) == []
+
+
+def test_a_sentence_opener_the_target_knows_only_as_a_name_holds() -> None:
+    """Catalan spellers know "Fares" as a name; as a word it is English."""
+    source = "Ferries will cross in 35 minutes. Fares start at €39."
+    target = "Els transbordadors creuaran en 35 minuts. Fares arrencar a 39 €."
+    assert held(run("source_words", source, target, "ca"), target) == ["Fares"]
+
+
+def test_a_city_kept_before_a_hyphen_holds_and_streaming_is_spanish() -> None:
+    source = "Tokyo-based Kaminari cut its streaming prices."
+    target = "Tokyo-basó Kaminari cortó sus precios de streaming."
+    unknown = (_span(target, "streaming"),)
+    assert held(run("source_words", source, target, "es", unknown=unknown), target) == ["Tokyo"]

@@ -33,11 +33,17 @@ _POINT_DECIMAL_REGIONS = {"es-mx", "es-us", "es-pr", "de-ch"}
 # because Chinese counts in 万 (10⁴) and 亿 (10⁸) and Spanish says "mil millones" for a billion.
 _SCALE = re.compile(
     r"\s*(?P<word>(?:mil\s+millones|mil\s+milhões|millones|millón|milhões|milhão|millions?|milliards?|billions?|bn|"
-    r"Millionen|Million|Milliarden|Milliarde|milijon\w*|milijard\w*|juta|bilion)(?!\w)|(?:Mio|Mrd|mln|mlrd)\.?|"
+    r"Millionen|Million|Milliarden|Milliarde|milijon\w*|milijard\w*|juta|bilion|crores?|lakhs?)(?!\w)|"
+    r"(?:Mio|Mrd|mln|mlrd)\.?|"
     r"万|亿|億|萬)",
     re.IGNORECASE,
 )
 _SCALE_VALUES = {
+    # Indian English: a lakh is 10⁵, a crore 10⁷ ("₹3.8 crore" is 38 million rupees).
+    "lakh": 5,
+    "lakhs": 5,
+    "crore": 7,
+    "crores": 7,
     "mil millones": 9,
     "mil milhões": 9,
     "millones": 6,
@@ -217,8 +223,19 @@ def scale_exponent(text: str, position: int, tag: str) -> tuple[int, int] | None
     return max(readings) if readings else None
 
 
+# An English amount with its scale glued on ("£385m", "$40k"): "m" is a million only right after a currency sign,
+# since "385 m" is metres.
+_GLUED_SCALE = re.compile(r"(?P<word>mn|m|k)(?![\w²³])")
+_GLUED_SCALE_VALUES = {"m": 6, "mn": 6, "k": 3}
+_CURRENCY_BEFORE = re.compile(r"(?:US\$|[A-Z]{0,2}\$|[€£¥₹])\s?$")
+
+
 def scaled(number: Number, text: str, tag: str) -> Number:
     reading = scale_exponent(text, number.end, tag)
+    if reading is None and _CURRENCY_BEFORE.search(text, 0, number.start):
+        glued = _GLUED_SCALE.match(text, number.end)
+        if glued is not None:
+            reading = (glued.end(), _GLUED_SCALE_VALUES[glued.group("word")])
     if reading is None:
         return number
     end, exponent = reading

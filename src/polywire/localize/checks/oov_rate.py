@@ -19,6 +19,7 @@ left to the rate: there a long unknown word made of known words is usually a leg
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -52,6 +53,8 @@ _FOREIGN_MARGIN = 0.5
 # A function word joining a garbled stem to a word: as common as "de", "en", "que" (Zipf ≥ 5.5).
 _LINK_ZIPF = 5.5
 _MIN_TAIL = 3
+_FIGURE_START = re.compile(r"\d[\d.,]*")
+_GLUED_LINK_END = re.compile(r"(?P<head>[^\W\d_]{3,}?)(?P<link>de|del|da|do|di|du|des|of)")
 # Lowercase letters straight into a capital: "basadoenBerlín" (not "iPhone", "eBay": three letters at least).
 _MIN_BEFORE_CAPITAL = 3
 
@@ -121,6 +124,11 @@ class OovRateCheck:
                 # A name fused with the next word is protected_names' finding ("Chenqui").
                 if piece.startswith(names):
                     continue
+                following = pair.target[start + len(piece) : start + len(piece) + 12]
+                glued_figure = _glued_to_figure(piece, following, languages)
+                if glued_figure is not None:
+                    findings.append(self._glued_finding(piece, glued_figure, start, pair))
+                    continue
                 parts = _split_glued(piece, languages)
                 # A source word glued to a target word is source_words' finding ("autobuseselectric").
                 if parts is None or any(
@@ -128,17 +136,17 @@ class OovRateCheck:
                     for part in parts
                 ):
                     continue
-                findings.append(
-                    Finding(
-                        self.name,
-                        Severity.HOLD,
-                        f"“{piece}” is no {pair.target_primary} word: it glues "
-                        + " + ".join(f"“{part}”" for part in parts),
-                        start,
-                        start + len(piece),
-                    )
-                )
+                findings.append(self._glued_finding(piece, parts, start, pair))
         return findings
+
+    def _glued_finding(self, piece: str, parts: tuple[str, ...], start: int, pair: TranslationPair) -> Finding:
+        return Finding(
+            self.name,
+            Severity.HOLD,
+            f"“{piece}” is no {pair.target_primary} word: it glues " + " + ".join(f"“{part}”" for part in parts),
+            start,
+            start + len(piece),
+        )
 
     def _rate(self, pair: TranslationPair) -> list[Finding]:
         if dictionary_for(pair.target_lang) is None:
@@ -185,6 +193,15 @@ def _split_glued(word: str, languages: tuple[str, ...]) -> tuple[str, ...] | Non
         head, tail = word[:capital], word[capital:]
         return (*(_split_known(head, languages) or (head,)), tail)
     return _split_known(word, languages) or _split_on_link(word, languages)
+
+
+def _glued_to_figure(word: str, following: str, languages: tuple[str, ...]) -> tuple[str, ...] | None:
+    """"catamaransde" + "92": a word and a function word run straight into the figure after them."""
+    found = _GLUED_LINK_END.fullmatch(word)
+    figure = _FIGURE_START.match(following)
+    if found is None or figure is None or _frequency(found.group("link"), languages) < _LINK_ZIPF:
+        return None
+    return found.group("head"), found.group("link"), figure.group()
 
 
 def _split_on_link(word: str, languages: tuple[str, ...]) -> tuple[str, ...] | None:

@@ -15,6 +15,7 @@ Lituania): a near miss the target's speller accepts, or that is common in the ta
 Zipf ≥ 3), is such a translation (an exonym, "Múnich" for "Munich") and is not reported, or only noted. Outside
 the languages that join nouns with a hyphen as a rule (German, Dutch, the Nordic languages…), a name hyphenated
 to a word the source does not hyphenate it to ("Halcyon-satèl·lit" for "Halcyon-class satellite") is fused too.
+A company's legal form written with full stops ("S.A.", "S.p.A.", "sp. z o.o.") must come through as written.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from difflib import SequenceMatcher
 from polywire.localize.checks.base import Finding, Severity, Token, TranslationPair, whole_target, words
 from polywire.localize.checks.lexicon import zipf
 from polywire.localize.checks.vocabulary import name_terms, source_names, source_vocabulary, target_misspelt
+from polywire.localize.names import LEGAL_FORM_WITH_STOPS
 
 _INFLECTION = 3
 _MIN_TAIL = 3
@@ -98,7 +100,23 @@ class ProtectedNamesCheck:
             finding = self._term_finding(term, tokens, rejected, fused_names, pair)
             if finding is not None:
                 findings.append(finding)
+        findings.extend(self._legal_forms(pair))
         return findings
+
+    def _legal_forms(self, pair: TranslationPair) -> list[Finding]:
+        """A company's legal form written with full stops ("S.A.", "S.p.A.") must come through as written: apertium
+        reads the "A" as an article ("Ortuño Ingenieros S.Un.")."""
+        return [
+            Finding(
+                self.name,
+                Severity.HOLD,
+                f"the legal form “{form}” of a company's name is not in the translation as written",
+                *whole_target(pair),
+            )
+            for form in dict.fromkeys(m.group() for m in LEGAL_FORM_WITH_STOPS.finditer(pair.source))
+            # Case aside: Italian writes "S.p.A." and "S.p.a.".
+            if form.casefold() not in pair.target.casefold()
+        ]
 
     def _term_finding(
         self,

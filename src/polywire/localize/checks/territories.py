@@ -96,7 +96,8 @@ def _source_pattern(language: str) -> tuple[re.Pattern[str], dict[str, str]] | N
     if not by_name:
         return None
     body = "|".join(re.escape(name) for name in sorted(by_name, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])"), by_name
+    # A hyphen may follow ("Tokyo-based"): the name is still the source's, kept or not.
+    return re.compile(rf"(?<![\w-])(?:{body})(?!\w)"), by_name
 
 
 def kept_territories(pair: TranslationPair) -> list[KeptTerritory]:
