@@ -18,6 +18,7 @@ SETS = {
     "qa_blind4": (30, 12),
     "qa_blind5": (30, 12),
     "qa_blind6": (30, 24),
+    "qa_blind7": (30, 24),
 }
 
 
