@@ -48,10 +48,12 @@ _PARTICLES = frozenset(
 )
 # Lowercase legal forms that end a company's name: "Pennant Hill Group plc".
 _LEGAL_FORMS = frozenset({"plc"})
+PLACE_ADJECTIVE = re.compile(r"-(?:based|born|listed|headquartered|owned|registered|made|bound)$")
 # Legal forms written with full stops end a company's name; masking keeps them whole (see protect), because apertium
 # reads "S.A." as "S." + the article "A" and writes "S.Un.".
 LEGAL_FORM_WITH_STOPS = re.compile(
-    r"(?<![\w.])(?:S\.A\.S\.|S\.p\.A\.|S\.A\.|S\.L\.U\.|S\.L\.|N\.V\.|B\.V\.|S\.R\.L\.|S\.r\.l\.|S\.à r\.l\.|"
+    r"(?<![\w.])(?:S\.A\.B\. de C\.V\.|S\.A\. de C\.V\.|S\. de R\.L\.(?: de C\.V\.)?|"
+    r"S\.A\.S\.|S\.p\.A\.|S\.A\.|S\.L\.U\.|S\.L\.|N\.V\.|B\.V\.|S\.R\.L\.|S\.r\.l\.|S\.à r\.l\.|"
     r"sp\. z o\.o\.|A\.G\.|K\.K\.|a\.s\.)(?!\w)"
 )
 # Particles before a capitalised word: a surname on its own ("Ms van der Werff", "de la Fuente").
@@ -102,7 +104,7 @@ _EVENT_HEADS = frozenset(
 _GEOGRAPHIC_HEADS = frozenset(
     """
     river lake bridge mount mountain mountains bay island islands valley canal strait gulf cape peninsula desert
-    forest park harbour harbor port estuary city
+    forest park harbour harbor port estuary city county province
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 # Nouns numbered in ordinary prose, which a translator translates: "Phase 2" → "fase 2", "Terminal 5".
@@ -228,9 +230,13 @@ class _NameFinder:
                 candidates += self._close(run)
                 continue
             joined = bool(run) and self.text[run[-1].end() : match.start()] == " "
-            capitalised = (word[0].isupper() and word not in _NOT_NAME and not word.endswith(("'s", "’s"))) or bool(
-                _ELIDED.match(word)
-            )
+            capitalised = (
+                word[0].isupper()
+                and word not in _NOT_NAME
+                and not word.endswith(("'s", "’s"))
+                # "Monterrey-based", "London-listed": an adjective made of a place, not part of a company's name.
+                and not PLACE_ADJECTIVE.search(word)
+            ) or bool(_ELIDED.match(word))
             if capitalised and (joined or not run):
                 run.append(match)
             elif capitalised:
@@ -273,6 +279,8 @@ class _NameFinder:
             len(words) > 2
             and opens_sentence(self.text, words[0].start())
             and zipf_frequency(words[0].group().casefold(), "en") >= _OPENER_ZIPF
+            # "Van den Bosch succeeds …": a particle after it makes the first word the name's own.
+            and words[1].group() not in _PARTICLES
         ):
             words.pop(0)
         texts = [word.group() for word in words]

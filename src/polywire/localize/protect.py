@@ -92,7 +92,9 @@ _SCALE = rf"(?:\s?(?:{_SCALE_WORDS})\b)?"
 _CURRENCY_SYMBOL = r"(?:US\$|NZ\$|A\$|C\$|HK\$|R\$|S\$|[€$£¥₹₩₽₺₪฿])"
 _CURRENCY_CODE = (
     r"(?:EUR|USD|GBP|JPY|CHF|CNY|RMB|SEK|NOK|DKK|PLN|CZK|HUF|INR|KRW|BRL|CAD|AUD|HKD|SGD|MYR|IDR|THB|VND|RUB|TRY|"
-    r"ZAR|MXN)"
+    r"ZAR|MXN|PEN|CLP|ARS|UYU|NZD|EGP|NGN|KES|GHS|MAD|SAR|AED|QAR|KWD|ILS|PHP|PKR|BDT|LKR|TWD|UAH|RON|BGN|ISK|XOF|"
+    # Not COP, TOP, ALL or CUP, which are English words or summits ("COP 30") as often as currencies.
+    r"TZS|UGX|ZMW|ETB)"
 )
 _UNIT = (
     r"%|‰|[kMGT]Wh?|[kMG]Wp|kV|MVA|km²|km|m²|m³|kg|mg|Mt|Gt|tCO2e?|°[CF]|mph|km/h|GB|TB|MB|GHz|MHz|nm|mm|cm|bbl|"

@@ -105,6 +105,8 @@ _POSTFIX: dict[str, frozenset[str]] = {
     "es": frozenset({"etc"}),
     "pt": frozenset({"etc"}),
 }
+# Company legal forms end a sentence only when a new one starts: "Fundy Stream Energy Inc. a reçu …" goes on.
+_COMPANY_POSTFIX = frozenset({"inc", "ltd", "co", "corp"})
 _GERMAN_OPENERS = frozenset(
     {
         "Der",
@@ -190,6 +192,7 @@ _LATIN_END = re.compile(r"(?:[.!?]+|…)[\"'”’»)\]]*(?=\s|$|[\u3040-\u30ff\
 # CJK full stops end a sentence even with no space after them.
 _CJK_END = re.compile(r"[。！？][」』”’）)]*")
 _WORD_BEFORE = re.compile(r"([\w.\-\u00b7]+)$")
+_FIGURE_BEFORE = re.compile(r"\d[\s\u00a0\u202f]?$")
 _NEXT_WORD = re.compile(r"\s*[\"'“‘«(\[]*(\w+)")
 
 
@@ -229,10 +232,15 @@ def _is_false_stop(text: str, stop: int, after: int, language: str) -> bool:
     before = _WORD_BEFORE.search(text, 0, stop)
     if before is None:
         return False
-    word = before.group(1).strip(".-").lower()
+    written = before.group(1).strip(".-")
+    word = written.lower()
     nxt = _NEXT_WORD.match(text, after)
     next_word = nxt.group(1) if nxt else ""
-    if word in _POSTFIX.get(language, frozenset()):
+    if written.islower() and "." not in written and _FIGURE_BEFORE.search(text, 0, before.start()):
+        # A lowercase abbreviation after a figure is a unit ("41 mm.", "5 m."), not French "MM." (messieurs): the
+        # sentence ends there when the next word opens one. "10 a.m. JST" is a time, whose dots say so.
+        return not next_word[:1].isupper()
+    if word in _POSTFIX.get(language, frozenset()) or word in _COMPANY_POSTFIX:
         # A unit or figure abbreviation ("94,6 proc.", "450 mln.") may end a sentence: it does when the next
         # word opens one. German capitalises every noun ("1,5 Mio. Euro"), so there only a typical sentence
         # opener counts.

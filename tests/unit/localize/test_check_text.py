@@ -78,3 +78,16 @@ def test_an_unknown_or_helper_module_name_is_refused() -> None:
 )
 def test_a_company_legal_form_with_full_stops_does_not_end_a_sentence(text: str) -> None:
     assert len(split_sentences(text, "fr")) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "count"),
+    [
+        ("Un boîtier de 41 mm. Seuls 350 exemplaires seront fabriqués.", "fr", 2),
+        ("MM. Dupont et Durand sont là. Ils partent.", "fr", 2),
+        ("Fundy Stream Energy Inc. a reçu l'autorisation. Elle part.", "fr", 2),
+        ("Pre-orders open at 10 a.m. JST on the website. Stocks are short.", "en", 2),
+    ],
+)
+def test_units_company_forms_and_times_end_a_sentence_only_where_one_ends(text: str, language: str, count: int) -> None:
+    assert len(split_sentences(text, language)) == count

@@ -127,3 +127,15 @@ def test_cities_cldr_translates_and_words_english_capitalises_are_left_to_the_en
 def test_acronyms_with_numbers_are_names_and_countries_are_left_to_the_engine() -> None:
     text = "The Aegean Open, a new ATP 250 tournament, pays NOK 4.50 a ticket to farms in New Zealand."
     assert names_in(text) == ["Aegean Open", "ATP 250"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Van den Bosch succeeds Rainer Kölbl.", ["Van den Bosch", "Rainer Kölbl"]),
+        ("Monterrey-based Grupo Altamira Envases agreed.", ["Grupo Altamira Envases"]),
+        ("The next event is in Mullaghmore, in County Sligo.", ["Sligo"]),
+    ],
+)
+def test_particles_after_an_opener_place_adjectives_and_counties(text: str, expected: list[str]) -> None:
+    assert names_in(text) == expected

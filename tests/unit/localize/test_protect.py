@@ -164,3 +164,8 @@ def test_indian_scales_and_glued_scales_come_back_in_the_target_notation(text: s
 def test_a_figure_after_a_sentences_first_word_is_no_version() -> None:
     items = mask("The 5.0 Ah battery charges in 38 minutes; Atlas 3.2 ships.", target="ca").items
     assert [(item.kind, item.original, item.replacement) for item in items][:1] == [(Kind.FIGURE, "5.0", "5,0")]
+
+
+def test_currency_codes_of_latin_america_and_africa_are_amounts() -> None:
+    [item] = mask("The network is funded with PEN 45 million.", target="es").items
+    assert (item.kind, item.replacement.replace("\u00a0", " ")) == (Kind.AMOUNT, "45 millones PEN")
