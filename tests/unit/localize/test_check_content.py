@@ -6,7 +6,9 @@ from decimal import Decimal
 
 from polywire.localize.checks import load_check
 from polywire.localize.checks.base import Finding, Severity, TranslationPair
+from polywire.localize.checks.lexicon import dictionary_for
 from polywire.localize.checks.numerals import parse_numbers
+from tests.conftest import missing
 
 
 def run(name: str, source: str, target: str, tgt: str = "de") -> list[Finding]:
@@ -85,3 +87,13 @@ def test_simplified_characters_in_traditional_chinese_hold_and_the_right_script_
     assert run("chinese_script", source, traditional, "zh-Hant") == []
     assert holding(run("chinese_script", source, traditional, "zh-TW")) == []
     assert holding(run("chinese_script", source, traditional, "zh-Hans"))
+
+
+def test_a_short_sentence_every_word_of_which_the_target_knows_is_not_wrong_language() -> None:
+    """lingua reads this Catalan sentence as French; the Catalan speller knows every word."""
+    if dictionary_for("ca") is None:
+        missing("hunspell with a ca dictionary is not installed (apt-get install hunspell-ca)")
+    source = "The opening keynote starts at 09:00 CEST."
+    target = "La conferència inaugural començarà a les 9.00 (CEST)."
+    pair = TranslationPair.build(source=source, target=target, source_lang="en", target_lang="ca")
+    assert [f for f in load_check("wrong_language").run(pair) if f.severity is not Severity.INFO] == []

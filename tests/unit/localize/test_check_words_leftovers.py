@@ -89,11 +89,12 @@ def test_a_title_inside_a_name_run_kept_verbatim_still_holds() -> None:
     assert held(run("source_words", source, target, "ca"), target) == ["Chief", "Executive", "Officer"]
 
 
-def test_a_public_bodys_generic_english_name_left_whole_holds_unless_protected() -> None:
+def test_a_public_bodys_generic_english_name_left_whole_warns_unless_protected() -> None:
+    """Translators keep some official names ("Financial Conduct Authority"), so it warns rather than holds."""
     source = "The National Statistics Office said on Thursday that prices rose."
     target = "El National Statistics Office dijo el jueves que los precios subieron."
     findings = run("source_words", source, target, "es")
-    assert held(findings, target) == ["National Statistics Office"]
+    assert [(target[f.start : f.end], f.severity) for f in findings] == [("National Statistics Office", Severity.WARN)]
     assert "public body" in findings[0].message
     assert run("source_words", source, target, "es", protected=("National Statistics Office",)) == []
     translated = "La Oficina Nacional de Estadística dijo el jueves que los precios subieron."
@@ -281,3 +282,15 @@ def test_a_city_kept_before_a_hyphen_holds_and_streaming_is_spanish() -> None:
     target = "Tokyo-basó Kaminari cortó sus precios de streaming."
     unknown = (_span(target, "streaming"),)
     assert held(run("source_words", source, target, "es", unknown=unknown), target) == ["Tokyo"]
+
+
+def test_a_place_adjective_kept_whole_holds_for_its_english_half() -> None:
+    source = "Monterrey-based Grupo Altamira Envases agreed to buy Lone Star Closures."
+    target = "Monterrey-based Grupo Altamira Envases ha acordado comprar Lone Star Closures."
+    assert held(run("source_words", source, target, "es"), target) == ["Monterrey-based"]
+
+
+def test_a_city_spelt_without_the_targets_accents_holds() -> None:
+    source = "She joins from Helvion Materials AG in Zurich."
+    target = "Llega de Helvion Materials AG en Zurich."
+    assert held(run("source_words", source, target, "es"), target) == ["Zurich"]

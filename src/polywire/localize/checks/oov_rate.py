@@ -196,7 +196,7 @@ def _split_glued(word: str, languages: tuple[str, ...]) -> tuple[str, ...] | Non
 
 
 def _glued_to_figure(word: str, following: str, languages: tuple[str, ...]) -> tuple[str, ...] | None:
-    """"catamaransde" + "92": a word and a function word run straight into the figure after them."""
+    """ "catamaransde" + "92": a word and a function word run straight into the figure after them."""
     found = _GLUED_LINK_END.fullmatch(word)
     figure = _FIGURE_START.match(following)
     if found is None or figure is None or _frequency(found.group("link"), languages) < _LINK_ZIPF:

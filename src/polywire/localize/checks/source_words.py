@@ -10,8 +10,9 @@ words the translation keeps verbatim ("Thames Crossing Water", "Caldera Bank") b
 weekdays and titles ("August", "Chief", "Executive") are ordinary words even when capitalised: left in a Spanish
 sentence they are untranslated, and the target's speller alone decides. The generic English name of a public
 body ("National Statistics Office", "European Medicines Agency": common words ending in a head noun such as
-office, agency, service) kept verbatim holds as a whole, unless it is a protected term: the target language has
-its own name for it. A word the engine reported it did not know and left as the source writes it holds when it
+office, agency, service) kept verbatim warns as a whole, unless it is a protected term: the target language has
+its own name for it, but translators often keep a regulator's official name ("Financial Conduct Authority"), and
+masking leaves such names to the engine, so a machine translation rarely keeps one. A word the engine reported it did not know and left as the source writes it holds when it
 is lowercase ("electrolyser", however rare in English), and warns when it is a name far rarer in the target
 language than in the source (an English exonym: "Ghent", "Andalusia"). Loanwords the target dictionary knows
 ("Software", "online") pass. A country or world region kept in its English form where CLDR gives the target
@@ -37,6 +38,7 @@ from polywire.localize.checks.vocabulary import (
     source_vocabulary,
     target_misspelt,
 )
+from polywire.localize.names import PLACE_ADJECTIVE
 
 _COMMON_IN_SOURCE = 2.5
 # How much more common (in Zipf units, i.e. powers of ten) the word must be in the source language.
@@ -196,7 +198,7 @@ class SourceWordsCheck:
                 findings.append(
                     Finding(
                         self.name,
-                        Severity.HOLD,
+                        Severity.WARN,
                         f"“{body}” is the generic {pair.source_primary} name of a public body, left untranslated: "
                         f"{pair.target_primary} has its own name for it",
                         match.start(),
@@ -268,7 +270,17 @@ class SourceWordsCheck:
         """A source word hyphened to a translated one ("tinned-fabricante" from "tinned-fish maker"): the engine
         translated one half of the compound and kept the other."""
         if token.text in {t.text for t in pair.source_words}:
-            return None
+            adjective = PLACE_ADJECTIVE.search(token.text)
+            if adjective is None or not token.text[:1].isupper():
+                return None
+            # "Monterrey-based" kept whole: the place is a name, "based" is English.
+            return Finding(
+                self.name,
+                Severity.HOLD,
+                f"“{token.text}” keeps the {pair.source_primary} “{adjective.group()}” after the place",
+                token.start,
+                token.end,
+            )
         source_parts = {part.casefold() for t in pair.source_words for part in t.text.split("-")}
         for part in token.text.split("-"):
             folded = part.casefold()

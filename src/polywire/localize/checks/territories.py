@@ -15,7 +15,6 @@ This module is a helper for ``source_words``, not a check: it has no ``check`` a
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from zoneinfo import available_timezones
@@ -80,12 +79,6 @@ def english_city_names() -> frozenset[str]:
     return frozenset(name for code, name in _names("en").items() if code.startswith("city:"))
 
 
-def _plain(name: str) -> str:
-    """``name`` without accents, case or hyphens: "Bogotá" and "Bogota", "Sao Paulo" and "São Paulo" are one."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold().replace("-", " "))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 @cache
 def _source_pattern(language: str) -> tuple[re.Pattern[str], dict[str, str]] | None:
     by_name = {name: code for code, name in _names(language).items() if len(name) > 3}
@@ -110,9 +103,9 @@ def kept_territories(pair: TranslationPair) -> list[KeptTerritory]:
     found = []
     for name in dict.fromkeys(m.group() for m in pattern.finditer(pair.source)):
         target_name = target_names.get(codes[name])
-        # Nothing to fix where the target writes the name the same way, give or take accents ("Bogota", "Bogotá"),
-        # or around it ("Cairo" in "El Cairo", "Santiago" in "Santiago de Chile").
-        if target_name is None or _plain(name) in _plain(target_name) or target_name in pair.target:
+        # Nothing to fix where the target writes the name the same way, or around it ("Cairo" in "El Cairo",
+        # "Santiago" in "Santiago de Chile"). Accents count: Spanish writes "Zúrich" and "Bogotá".
+        if target_name is None or name.casefold() in target_name.casefold() or target_name in pair.target:
             continue
         for kept in pattern.finditer(pair.target):
             if kept.group() == name:

@@ -5,7 +5,8 @@ language (en→es→pt leaves Spanish in Portuguese). Each target sentence is id
 likely languages, after removing the words it shares verbatim with the source's names and its numbers, which
 say nothing about the language. Malay and Indonesian count as one class. A long sentence confidently in another
 language holds; a short one (three to five words) only warns, because identification on a few words is
-guesswork; fewer words are not judged.
+guesswork; fewer words are not judged, and neither is a sentence whose every word the target's speller accepts
+(lingua reads short Catalan sentences as French).
 
 A translation made through a pivot language (en→es→pt, en→es→fr; `TranslationPair.pivot_languages`) also
 leaks single words of the pivot ("introductorios", "hígado", "Múnich" in Portuguese or French) that no
@@ -80,6 +81,10 @@ class WrongLanguageCheck:
                 severity = Severity.WARN
             else:
                 continue
+            if self._spelt_in_target(content, pair):
+                # Every word is the target's: lingua misread a short sentence of shared words ("La conferència
+                # inaugural començarà a les 9.00" as French). The speller knows Catalan words from French ones.
+                continue
             findings.append(
                 self._finding(
                     sentence.text,
@@ -91,6 +96,12 @@ class WrongLanguageCheck:
             )
         findings.extend(self._pivot_words(pair))
         return findings
+
+    @staticmethod
+    def _spelt_in_target(content: list[str], pair: TranslationPair) -> bool:
+        """Whether the target's speller accepts every word of a sentence (False without a speller)."""
+        rejected = target_misspelt(pair)
+        return rejected is not None and not any(word in rejected for word in content if not word.isdigit())
 
     def _pivot_words(self, pair: TranslationPair) -> list[Finding]:
         """Words of the pivot language(s) left in a translation made through them."""
