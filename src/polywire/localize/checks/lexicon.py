@@ -24,6 +24,7 @@ import logging
 import math
 import os
 import queue
+import re
 import shutil
 import subprocess
 import threading
@@ -82,6 +83,17 @@ def zipf(word: str, language: str) -> float:
     """The Zipf frequency of ``word`` in ``language`` (a primary subtag); 0.0 for unseen or unsupported."""
     frequency = _frequencies(language).get(word.casefold())
     return round(math.log10(frequency) + 9, 2) if frequency else 0.0
+
+
+def phrase_zipf(phrase: str, language: str) -> float:
+    """The Zipf frequency of a phrase of one or more words ("Nueva York"), as wordfreq estimates it from its
+    words; 0.0 for unseen or unsupported."""
+    if not re.search(r"[\s\-]", phrase.strip()):
+        return zipf(phrase, language)
+    try:
+        return float(wordfreq.zipf_frequency(phrase, language))
+    except LookupError:
+        return 0.0
 
 
 def _dictionary_dirs() -> list[Path]:

@@ -12,11 +12,13 @@ sentence they are untranslated, and the target's speller alone decides. The gene
 body ("National Statistics Office", "European Medicines Agency": common words ending in a head noun such as
 office, agency, service) kept verbatim warns as a whole, unless it is a protected term: the target language has
 its own name for it, but translators often keep a regulator's official name ("Financial Conduct Authority"), and
-masking leaves such names to the engine, so a machine translation rarely keeps one. A word the engine reported it did not know and left as the source writes it holds when it
-is lowercase ("electrolyser", however rare in English), and warns when it is a name far rarer in the target
-language than in the source (an English exonym: "Ghent", "Andalusia"). Loanwords the target dictionary knows
-("Software", "online") pass. A country or world region kept in its English form where CLDR gives the target
-language another ("el Netherlands" for "los Países Bajos") holds; see territories.py.
+masking leaves such names to the engine, so a machine translation rarely keeps one. A word the engine reported it
+did not know and left as the source writes it holds when it is lowercase ("electrolyser", however rare in
+English), and warns when it is a name far rarer in the target language than in the source (an English exonym:
+"Ghent", "Andalusia"). Loanwords the target dictionary knows ("Software", "online") pass. A country, region,
+language or major city kept in its English form where CLDR gives the target language another ("el Netherlands"
+for "los Países Bajos") holds where the target's texts clearly prefer their own form, and warns where they use
+both ("Vilnius" and "Vilna"); see territories.py.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import re
 from dataclasses import dataclass
 
 from polywire.localize.checks.base import Finding, Severity, Token, TranslationPair
-from polywire.localize.checks.lexicon import misspelt, zipf
+from polywire.localize.checks.lexicon import misspelt, phrase_zipf, zipf
 from polywire.localize.checks.numbers import is_foreign_month
 from polywire.localize.checks.territories import kept_territories
 from polywire.localize.checks.vocabulary import (
@@ -52,6 +54,8 @@ _MIN_PART = 4
 _MIN_TARGET_PART = 3
 _MIN_GLUED = 7
 _CJK_TARGETS = {"zh", "ja", "ko"}
+# How much more common (Zipf) the target's own form of a place must be for the source's form to hold.
+_OWN_FORM_MARGIN = 0.3
 # What a CLDR code names, by its prefix (territory codes have none).
 _PLACE_KINDS = {"lang": "language", "city": "city"}
 # Company legal forms stay as the company writes them: "Pennant Hill Group plc", "Acme Ltd".
@@ -171,11 +175,17 @@ class SourceWordsCheck:
     def _territories(
         self, pair: TranslationPair, shielded: tuple[tuple[int, int], ...], names: tuple[tuple[int, int], ...]
     ) -> list[Finding]:
-        """A country or region kept in the source's form where the target has its own ("el Netherlands")."""
+        """A country, region, language or city kept in the source's form where the target has its own ("el
+        Netherlands"). It holds where the target's texts use their own form clearly more (Zipf 0.3 or more: "Nueva
+        York", "Kenia") and warns where they also use the source's ("Vilnius" beside CLDR's "Vilna", "Zurich")."""
         return [
             Finding(
                 self.name,
-                Severity.HOLD,
+                Severity.HOLD
+                if phrase_zipf(kept.target_name, pair.target_primary)
+                - phrase_zipf(kept.source_name, pair.target_primary)
+                >= _OWN_FORM_MARGIN
+                else Severity.WARN,
                 f"“{kept.source_name}” is the {pair.source_primary} name of the "
                 + _PLACE_KINDS.get(kept.code.split(":")[0], "country or region")
                 + ": "
