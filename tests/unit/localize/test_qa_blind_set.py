@@ -19,6 +19,7 @@ SETS = {
     "qa_blind5": (30, 12),
     "qa_blind6": (30, 24),
     "qa_blind7": (30, 24),
+    "qa_blind8": (30, 24),
 }
 
 
