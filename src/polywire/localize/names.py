@@ -48,7 +48,8 @@ _PARTICLES = frozenset(
 )
 # Lowercase legal forms that end a company's name: "Pennant Hill Group plc".
 _LEGAL_FORMS = frozenset({"plc"})
-PLACE_ADJECTIVE = re.compile(r"-(?:based|born|listed|headquartered|owned|registered|made|bound)$")
+PLACE_ADJECTIVE_SUFFIX = r"-(?:based|born|listed|headquartered|owned|registered|made|bound)(?!\w)"
+PLACE_ADJECTIVE = re.compile(PLACE_ADJECTIVE_SUFFIX + "$")
 # Legal forms written with full stops end a company's name; masking keeps them whole (see protect), because apertium
 # reads "S.A." as "S." + the article "A" and writes "S.Un.".
 LEGAL_FORM_WITH_STOPS = re.compile(

@@ -139,3 +139,21 @@ def test_a_legal_form_with_full_stops_must_come_through_as_written(target: str, 
         "protected_names", "Spanish engineering group Ortuño Ingenieros S.A. has agreed to buy 70%.", target, "es"
     )
     assert any("legal form" in f.message and f.severity is Severity.HOLD for f in findings) is holds
+
+
+def test_a_name_masking_found_that_a_person_rendered_warns_and_a_publishers_term_holds() -> None:
+    source = "Schools in the Upper Palatinate will get tablets first."
+    target = "As escolas do Alto Palatinado receberão primeiro os tablets."
+    pair = TranslationPair.build(
+        source=source,
+        target=target,
+        source_lang="en",
+        target_lang="pt",
+        protected_terms=("Upper Palatinate",),
+        masked_names=("Upper Palatinate",),
+    )
+    assert [f.severity for f in load_check("protected_names").run(pair) if "Upper Palatinate" in f.message] == [
+        Severity.WARN
+    ]
+    publisher = run("protected_names", source, target, "pt", protected=("Upper Palatinate",))
+    assert [f.severity for f in publisher if "Upper Palatinate" in f.message] == [Severity.HOLD]

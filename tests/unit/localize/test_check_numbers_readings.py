@@ -219,3 +219,10 @@ def test_a_bare_web_address_split_by_the_engine_holds() -> None:
 def test_crores_and_glued_scales_are_read_as_their_values(source: str, target: str) -> None:
     pair = TranslationPair.build(source=source, target=target, source_lang="en", target_lang="pt")
     assert [f for f in load_check("numbers").run(pair) if f.severity is Severity.HOLD] == []
+
+
+def test_a_version_named_twice_is_matched_twice() -> None:
+    source = "Fjällkod released version 8.1 of Tundra. Tundra 8.1 runs on Windows 11."
+    target = "Fjällkod publicó la versión 8.1 de Tundra. Tundra 8.1 funciona en Windows 11."
+    pair = TranslationPair.build(source=source, target=target, source_lang="en", target_lang="es")
+    assert [f for f in load_check("numbers").run(pair) if f.severity is Severity.HOLD] == []

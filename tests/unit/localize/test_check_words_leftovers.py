@@ -299,3 +299,10 @@ def test_a_city_kept_in_english_holds_where_the_target_prefers_its_own_form_and_
         ("Zurich", Severity.WARN),
         ("Warsaw", Severity.HOLD),
     ]
+
+
+def test_a_product_written_as_one_word_and_a_place_before_based_are_names() -> None:
+    """ "PowerCube" is the product as the source writes it; "Cork" opens "Cork-based", a place."""
+    source = "Cork-based Voltaro Electronics is recalling 61,500 PowerCube 20K power banks."
+    target = "Voltaro Electronics, amb seu a Cork, retira 61.500 bateries PowerCube 20K."
+    assert held(run("source_words", source, target, "ca"), target) == []

@@ -130,25 +130,31 @@ def _versions(pair: TranslationPair) -> tuple[list[Finding], list[tuple[int, int
     target_spans: list[tuple[int, int]] = []
     for start, end in version_numbers(pair.source):
         version = pair.source[start:end]
-        kept = re.search(rf"(?<![\w.,]){re.escape(version)}(?![\w]|[.,]\d)", pair.target)
+        # Each occurrence in the target answers one in the source ("version 8.1" … "Tundra 8.1").
+        kept = _unused(rf"(?<![\w.,]){re.escape(version)}(?![\w]|[.,]\d)", pair.target, target_spans)
         if kept is not None:
             source_spans.append((start, end))
-            target_spans.append(kept.span())
+            target_spans.append(kept)
             continue
         localised = version.replace(".", ",")
-        written = re.search(rf"(?<![\w.,]){re.escape(localised)}(?![\w]|[.,]\d)", pair.target)
+        written = _unused(rf"(?<![\w.,]){re.escape(localised)}(?![\w]|[.,]\d)", pair.target, target_spans)
         if written is not None:
             findings.append(
                 Finding(
                     "numbers",
                     Severity.HOLD,
                     f"the version number “{version}” is written “{localised}”, which reads as a decimal",
-                    *written.span(),
+                    *written,
                 )
             )
             source_spans.append((start, end))
-            target_spans.append(written.span())
+            target_spans.append(written)
     return findings, source_spans, target_spans
+
+
+def _unused(pattern: str, text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The first match of ``pattern`` in ``text`` that is not one of the ``taken`` spans."""
+    return next((m.span() for m in re.finditer(pattern, text) if m.span() not in taken), None)
 
 
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:

@@ -40,7 +40,7 @@ from polywire.localize.checks.vocabulary import (
     source_vocabulary,
     target_misspelt,
 )
-from polywire.localize.names import PLACE_ADJECTIVE
+from polywire.localize.names import PLACE_ADJECTIVE, PLACE_ADJECTIVE_SUFFIX
 
 _COMMON_IN_SOURCE = 2.5
 # How much more common (in Zipf units, i.e. powers of ten) the word must be in the source language.
@@ -84,6 +84,7 @@ class SourceWordsCheck:
         findings.extend(self._territories(pair, shielded, names))
         body_spans = tuple((f.start, f.end) for f in findings)
         unknown = {(start, end) for start, end in pair.unknown_spans}
+        source_tokens = {t.text for t in pair.source_words}
         for token in pair.target_words:
             if inside(token.start, token.end, body_spans) or token.text.casefold() in _LEGAL_FORMS:
                 continue
@@ -95,7 +96,8 @@ class SourceWordsCheck:
             ):
                 continue
             finding = self._left_over(token, pair, vocabulary, rejected)
-            if finding is None and len(token.text) >= _MIN_GLUED:
+            if finding is None and len(token.text) >= _MIN_GLUED and token.text not in source_tokens:
+                # A word the source writes as it is ("PowerCube") is a name, not a glue the engine made.
                 finding = self._glued(token, pair, vocabulary, rejected)
             if finding is None and "-" in token.text:
                 finding = self._hyphened(token, pair)
@@ -113,8 +115,9 @@ class SourceWordsCheck:
         opens = [bool(re.search(r"(?:^|[.!?][\"'”’)]*\s+)$", pair.source[:start])) for start in places]
         if not (places and all(opens) and zipf(text.casefold(), pair.source_primary) >= _COMMON_IN_SOURCE):
             return False
-        # Opening a run of capitalised words somewhere ("Target Corporation", "Hollis & Crane"), it is a name.
-        if re.search(rf"(?<!\w){re.escape(text)}(?:\s+&)?\s+[^\W\d_a-z]", pair.source):
+        # Opening a run of capitalised words somewhere ("Target Corporation", "Hollis & Crane"), or a place adjective
+        # ("Cork-based"), it is a name.
+        if re.search(rf"(?<!\w){re.escape(text)}(?:(?:\s+&)?\s+[^\W\d_a-z]|{PLACE_ADJECTIVE_SUFFIX})", pair.source):
             return False
         # A name the source language's dictionary knows only with its capital ("Hollis & Crane said …") is a name.
         rejected = misspelt(pair.source_lang, frozenset({text, text.casefold()}))
