@@ -63,6 +63,7 @@ def countable_words(pair: TranslationPair) -> list[Token]:
     """Target words a dictionary can be expected to know: not source names, acronyms or single letters."""
     source_words = {t.text.casefold() for t in pair.source_words}
     names = {t.text for t in pair.source_words if t.text[:1].isupper() and len(t.text) >= 3}
+    name_starts = tuple(names)
     counted = []
     language = pair.target_primary
     sentence_starts = {s.start for s in pair.target_sentences}
@@ -76,7 +77,9 @@ def countable_words(pair: TranslationPair) -> list[Token]:
         # transliterated name ("Kvala Lumpūras") is in no dictionary.
         if language != "de" and text[:1].isupper() and token.start not in sentence_starts:
             continue
-        if any(text.startswith(name) and len(text) - len(name) <= _INFLECTION for name in names):
+        if text.startswith(name_starts) and any(
+            text.startswith(name) and len(text) - len(name) <= _INFLECTION for name in names
+        ):
             continue
         counted.append(token)
     return counted
