@@ -16,17 +16,21 @@ What counts as a name, in English text:
   public body or an event ("National Statistics Office", "International Symposium"), and what follows it after
   of/on/for ("… on Coastal Erosion", "… of Fine Arts"), is rendered by a translator ("Simposio Internacional sobre
   Erosión Costera"), so it is left to the engine. Geographic head nouns beside a proper name ("River Wey", "Lake
-  Geneva") are translated and only the proper part is kept.
-- **A product with a number** ("Kite 7", "Atlas 3.2"): a capitalised word followed by a number, unless the word is
-  a generic numbered noun ("Phase 2", "Terminal 5") or the number is a year or a quantity ("Revenue 4 million").
+  Geneva", "County Sligo") are translated and only the proper part is kept. Countries and the cities CLDR names in
+  every language ("New Zealand", "New York") are left to the engine, which knows them ("Nueva York").
+- **A product with a number** ("Kite 7", "Atlas 3.2", "ATP 250"): a capitalised word or an acronym followed by a
+  number, unless the word is a generic numbered noun ("Phase 2", "Terminal 5") or a currency code, or the number is
+  a year or a quantity ("Revenue 4 million").
+- **Legal forms** end a company's name: "plc" joins it, and forms written with full stops ("S.A.", "S.p.A.") are
+  masked on their own by protect.py.
 - **A single capitalised word inside a sentence that is also an ordinary English word** ("Quillon released Atlas",
   "Apple said"): the capital says it names something, and the engine would translate the word. Not after a
   determiner ("the Company", a defined term), not a country or a place the English dictionary spells only with a
   capital ("Lisbon" may become "Lisboa"), and not inside a longer name ("Minister of Finance").
 
 Limits: it is tuned for languages that capitalise only names (not German, where every noun is capitalised, so it
-is off for de and lb); multi-word place and institution names ("New York", "Aurora Bank") are kept in the source
-language, which is safe but not always idiomatic: list their translations in the glossary.
+is off for de and lb); other multi-word place and institution names ("Gotthard Base Tunnel", "Aurora Bank") are
+kept in the source language, which is safe but not always idiomatic: list their translations in the glossary.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ _PARTICLES = frozenset(
 )
 # Lowercase legal forms that end a company's name: "Pennant Hill Group plc".
 _LEGAL_FORMS = frozenset({"plc"})
+# A place made an adjective ("Monterrey-based", "London-listed"): the place is a name, the rest an English word.
 PLACE_ADJECTIVE_SUFFIX = r"-(?:based|born|listed|headquartered|owned|registered|made|bound)(?!\w)"
 PLACE_ADJECTIVE = re.compile(PLACE_ADJECTIVE_SUFFIX + "$")
 # Legal forms written with full stops end a company's name; masking keeps them whole (see protect), because apertium
