@@ -74,6 +74,19 @@ class UnsafeEndpoint(ValueError):
     """A webhook URL or address we refuse to deliver to; the message says why, for the subscriber."""
 
 
+def refused_by_policy(exc: BaseException) -> bool:
+    """Whether a failed request was refused by this module (an address that is not public), however aiohttp
+    wrapped the refusal: such a failure is the subscriber's to fix, not a network error to retry."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, UnsafeEndpoint):
+            return True
+        if isinstance(seen, aiohttp.ClientConnectorError) and isinstance(seen.os_error, UnsafeEndpoint):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 class UnsafeConnection(OSError, UnsafeEndpoint):
     """A connection refused at connect time because its address is not public.
 

@@ -16,7 +16,7 @@ import aiohttp
 from polywire.clock import utc_now
 from polywire.deliver.channel import OutgoingCopy, SendOutcome
 from polywire.deliver.signing import webhook_headers
-from polywire.deliver.ssrf import UnsafeEndpoint, make_connector
+from polywire.deliver.ssrf import make_connector, refused_by_policy
 
 _ANSWER_BYTES_READ = 4096
 
@@ -28,17 +28,6 @@ _ANSWER_BYTES_READ = 4096
 # ``id.timestamp.body``): the signed document says the same thing (version, pubStatus, sig:correction) and is
 # what counts.
 EVENT_HEADER = "polywire-event"
-
-
-def _refused_by_policy(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, UnsafeEndpoint):
-            return True
-        if isinstance(seen, aiohttp.ClientConnectorError) and isinstance(seen.os_error, UnsafeEndpoint):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
 
 
 class WebhookChannel:
@@ -95,5 +84,5 @@ class WebhookChannel:
                 started_at=started,
                 finished_at=utc_now(),
                 error=f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__,
-                refused=_refused_by_policy(exc),
+                refused=refused_by_policy(exc),
             )

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import aiohttp
 
-from polywire.deliver.ssrf import UnsafeEndpoint, make_connector
+from polywire.deliver.ssrf import make_connector, refused_by_policy
 
 _ANSWER_BYTES_READ = 4096
 
@@ -59,17 +59,6 @@ class HubClient(Protocol):
     async def get(self, url: str) -> Answer: ...
 
     async def post(self, url: str, *, body: bytes, headers: dict[str, str]) -> Answer: ...
-
-
-def _refused(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, UnsafeEndpoint):
-            return True
-        if isinstance(seen, aiohttp.ClientConnectorError) and isinstance(seen.os_error, UnsafeEndpoint):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
 
 
 class AiohttpHubClient:
@@ -117,7 +106,9 @@ class AiohttpHubClient:
             return Answer(None, error="timed out")
         except (aiohttp.ClientError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
             return Answer(
-                None, error=f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__, refused=_refused(exc)
+                None,
+                error=f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__,
+                refused=refused_by_policy(exc),
             )
 
 
