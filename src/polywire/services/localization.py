@@ -74,6 +74,22 @@ class Localization:
         )
 
 
+def translated_content(original: ReleaseContent, row: Any) -> ReleaseContent:
+    """The content of a stored translation ``row`` (language, verdict, headline, summary, body_html), with the
+    original's metadata: what a reader of that language gets."""
+    return Localization(
+        language=row.language,
+        is_original=False,
+        engine=None,
+        chain=(),
+        verdict=row.verdict,
+        findings=(),
+        headline=row.headline,
+        summary=row.summary,
+        body_html=row.body_html,
+    ).content(original)
+
+
 def original_localization(content: ReleaseContent) -> Localization:
     return Localization(
         language=content.language,

@@ -23,7 +23,7 @@ from datetime import datetime
 from sqlalchemy import Connection, and_, false, func, or_, select, union
 
 from polywire.domain.release import ReleaseContent, ReleaseStatus
-from polywire.services.localization import DELIVERABLE, Localization
+from polywire.services.localization import DELIVERABLE, translated_content
 from polywire.store.tables import localizations, release_versions, releases
 
 _RELEASE_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
@@ -134,17 +134,7 @@ def released_item(*, db: Connection, release_id: str, language: str, now: dateti
     content = original
     translation = ready.get(chosen) if chosen != row.language else None
     if translation is not None:
-        content = Localization(
-            language=translation.language,
-            is_original=False,
-            engine=None,
-            chain=(),
-            verdict=translation.verdict,
-            findings=(),
-            headline=translation.headline,
-            summary=translation.summary,
-            body_html=translation.body_html,
-        ).content(original)
+        content = translated_content(original, translation)
         if translation.approved_at is not None:
             changed.append(translation.approved_at)
     # A correction made while the release was still under embargo corrected nothing the public had read.

@@ -50,7 +50,7 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, exists, false, f
 from polywire.domain.languages import WAIT, preferred_copy
 from polywire.domain.release import ReleaseContent, ReleaseStatus, translation_uri
 from polywire.errors import InvalidInput
-from polywire.services.localization import DELIVERABLE, Localization
+from polywire.services.localization import DELIVERABLE, translated_content
 from polywire.store.tables import localizations, release_versions, releases
 
 MAX_PAGE_SIZE = 500
@@ -441,7 +441,7 @@ def _items(db: Connection, rows: Sequence[Any], choice: Selection) -> list[Publi
                 uri, content = row.uri, original
             else:
                 uri = translation_uri(row.uri, language)
-                content = _translated(original, translation)
+                content = translated_content(original, translation)
                 if translation.approved_at is not None:
                     changed.append(translation.approved_at)
             items.append(
@@ -467,21 +467,6 @@ def _chosen(choice: Selection, original: str, ready: tuple[str, ...]) -> list[st
         return [original, *ready]
     language = preferred_copy((choice.language,), original=original, ready=ready, held=())
     return [] if language is None or language == WAIT else [language]
-
-
-def _translated(original: ReleaseContent, row: Any) -> ReleaseContent:
-    localization = Localization(
-        language=row.language,
-        is_original=False,
-        engine=None,
-        chain=(),
-        verdict=row.verdict,
-        findings=(),
-        headline=row.headline,
-        summary=row.summary,
-        body_html=row.body_html,
-    )
-    return localization.content(original)
 
 
 def _withdrawals(
