@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from polywire.localize.checks import DEFAULT_CHAIN
-from polywire.localize.checks.base import Finding, Severity, TranslationPair
+from polywire.localize.checks.base import LINK, Finding, Severity, TranslationPair
 from polywire.localize.gate import PRESETS, Assessment, GatePolicy, Verdict, assess
 from polywire.localize.protect import Kind, mask
 
@@ -94,9 +94,21 @@ def flow_terms(source: str, target_lang: str) -> tuple[str, ...]:
 
 
 def flow_names(source: str, target_lang: str, terms: tuple[str, ...]) -> tuple[str, ...]:
-    """Which of ``terms`` the flow would pass as names masking found by itself (`translate.masked_names`)."""
+    """Which of ``terms`` the flow would pass as names masking found by itself (`translate.masked_names`).
+
+    The sets carry no publisher terms: every term of a machine row is something masking found when the row was
+    translated. Today's masking tells the kind of those it still finds; a term it no longer finds was a name of an
+    earlier masking unless it holds a figure or a link (figures, amounts, URLs and addresses are not names)."""
     masked = mask(source, source="en", target=target_lang)
-    return tuple(dict.fromkeys(p.original for p in masked.items if p.kind is Kind.NAME and p.original in terms))
+    kinds = {p.original: p.kind for p in masked.items}
+    return tuple(
+        dict.fromkeys(
+            term
+            for term in terms
+            if kinds.get(term) is Kind.NAME
+            or (term not in kinds and not any(ch.isdigit() for ch in term) and not LINK.search(term))
+        )
+    )
 
 
 def load(set_dir: Path = SET_DIR, *, human_terms: str = "flow") -> list[Item]:

@@ -107,7 +107,7 @@ _EVENT_HEADS = frozenset(
 )
 # Common nouns of geography that stand beside a proper name in English ("River Wey", "Lake Geneva", "Saint-Aubin
 # Bridge"); a translator renders them ("río Wey", "lago de Ginebra"), so they are not masked with the name.
-_GEOGRAPHIC_HEADS = frozenset(
+GEOGRAPHIC_HEADS = frozenset(
     """
     river lake bridge mount mountain mountains bay island islands valley canal strait gulf cape peninsula desert
     forest park harbour harbor port estuary city county province
@@ -302,9 +302,9 @@ class _NameFinder:
         # A geographic head noun is a word to translate, only the proper part is a name: "River Wey" → "río Wey",
         # "Saint-Aubin Bridge" → "puente Saint-Aubin".
         if len(words) >= 2 and self.english:
-            if texts[0].casefold() in _GEOGRAPHIC_HEADS:
+            if texts[0].casefold() in GEOGRAPHIC_HEADS:
                 words = words[1:]
-            elif texts[-1].casefold() in _GEOGRAPHIC_HEADS:
+            elif texts[-1].casefold() in GEOGRAPHIC_HEADS:
                 words = words[:-1]
             # What is left is masked when it looks like a name, not a common word ("Port Authority" is no port).
             if len(words) == 1:
@@ -379,7 +379,7 @@ class _NameFinder:
             or word in _CLDR_CITIES
             or folded in _INSTITUTION_HEADS
             or folded in _EVENT_HEADS
-            or folded in _GEOGRAPHIC_HEADS
+            or folded in GEOGRAPHIC_HEADS
             or opens_sentence(self.text, match.start())
         ):
             return False

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from polywire.localize.checks.base import Finding, Severity, Token, TranslationPair
 from polywire.localize.checks.lexicon import misspelt, phrase_zipf, zipf
+from polywire.localize.checks.name_heads import Shape, kept_heads
 from polywire.localize.checks.numbers import is_foreign_month
 from polywire.localize.checks.territories import kept_territories
 from polywire.localize.checks.vocabulary import (
@@ -59,6 +60,15 @@ _OWN_FORM_MARGIN = 0.3
 # What a CLDR code names, by its prefix (territory codes have none).
 _PLACE_KINDS = {"lang": "language", "city": "city"}
 # Company legal forms stay as the company writes them: "Pennant Hill Group plc", "Acme Ltd".
+# Heads of public bodies and places every translator renders: "North Sea", "European Union", "Scottish Government".
+# Other bodies only warn: translators keep some regulators' and events' official names ("Financial Conduct
+# Authority", "Web Summit").
+_RENDERED_BODY_HEADS = frozenset(
+    "sea ocean america europe africa asia union kingdom republic states nations ministry government parliament".split()  # noqa: SIM905
+)
+_FIGURE = r"\d+(?:[.,]\d+)*"
+# Languages that, like English, join a figure and a word with a hyphen ("40-Liter-Tank", "40-litertank").
+_FIGURE_COMPOUND_LANGUAGES = frozenset({"en", "de", "nl", "da", "sv", "no", "nb", "nn", "is", "fi", "et", "hu"})
 _LEGAL_FORMS = frozenset(
     {"plc", "ltd", "llc", "llp", "inc", "corp", "gmbh", "ag", "nv", "bv", "oyj", "asa", "pty", "sp", "spa", "srl"}
 )
@@ -82,6 +92,7 @@ class SourceWordsCheck:
         bodies = self._generic_bodies(pair, shielded)
         findings.extend(bodies)
         findings.extend(self._territories(pair, shielded, names))
+        findings.extend(self._kept_heads(pair, shielded, body_spans=tuple((f.start, f.end) for f in findings)))
         body_spans = tuple((f.start, f.end) for f in findings)
         unknown = {(start, end) for start, end in pair.unknown_spans}
         source_tokens = {t.text for t in pair.source_words}
@@ -95,7 +106,10 @@ class SourceWordsCheck:
                 token.text.casefold() not in ordinary and inside(token.start, token.end, names)
             ):
                 continue
-            finding = self._left_over(token, pair, vocabulary, rejected)
+            # A figure's compound first: "mid" alone is a short word that only warns, "mid-2028" holds.
+            finding = self._figure_compound(token, pair, vocabulary, rejected)
+            if finding is None:
+                finding = self._left_over(token, pair, vocabulary, rejected)
             if finding is None and len(token.text) >= _MIN_GLUED and token.text not in source_tokens:
                 # A word the source writes as it is ("PowerCube") is a name, not a glue the engine made.
                 finding = self._glued(token, pair, vocabulary, rejected)
@@ -211,7 +225,7 @@ class SourceWordsCheck:
                 findings.append(
                     Finding(
                         self.name,
-                        Severity.WARN,
+                        Severity.HOLD if body.split()[-1].casefold() in _RENDERED_BODY_HEADS else Severity.WARN,
                         f"“{body}” is the generic {pair.source_primary} name of a public body, left untranslated: "
                         f"{pair.target_primary} has its own name for it",
                         match.start(),
@@ -219,6 +233,74 @@ class SourceWordsCheck:
                     )
                 )
         return findings
+
+    def _kept_heads(
+        self, pair: TranslationPair, shielded: tuple[tuple[int, int], ...], body_spans: tuple[tuple[int, int], ...]
+    ) -> list[Finding]:
+        """English nouns kept inside a name the translation renders: "River Wey", "Ministerio de Fisheries"."""
+        findings = []
+        # A name masking found by itself is its guess, and "River" kept beside "Wey" is English all the same; only
+        # the publisher's terms are kept as they are.
+        publisher = tuple(
+            (start, end) for start, end in shielded if pair.target[start:end] not in set(pair.masked_names)
+        )
+        for kept in kept_heads(pair):
+            if inside(kept.start, kept.end, publisher) or inside(kept.start, kept.end, body_spans):
+                continue
+            if kept.shape is Shape.HALF_RENDERED:
+                message = (
+                    f"“{kept.english}” is left in {pair.source_primary} inside a name the translation otherwise "
+                    f"renders (“{kept.context} …”)"
+                )
+            elif kept.shape is Shape.LINK_RENDERED:
+                message = (
+                    f"“{kept.english}” keeps a {pair.source_primary} name but renders its link word "
+                    f"(“{kept.context}”): keep the name whole or translate it whole"
+                )
+            else:
+                message = (
+                    f"“{kept.english}” is the {pair.source_primary} common noun beside the name “{kept.context}”: "
+                    f"{pair.target_primary} renders it"
+                )
+            findings.append(Finding(self.name, Severity.HOLD, message, kept.start, kept.end))
+        return findings
+
+    def _figure_compound(
+        self, token: Token, pair: TranslationPair, vocabulary: frozenset[str], rejected: frozenset[str] | None
+    ) -> Finding | None:
+        """An English compound with a figure kept as the source writes it: "mid-2028", "a 40-litre tank".
+
+        English joins a figure and a word with a hyphen to make an adjective or a time; the languages we
+        translate into do not ("a mediados de 2028", "un depósito de 40 litros"), so the compound copied whole is
+        untranslated, even when its word is also a target word ("litre" in Catalan and French)."""
+        before = pair.target[max(0, token.start - 1) : token.start]
+        after = pair.target[token.end : token.end + 2]
+        figure_first = re.search(r"\d-$", pair.target[max(0, token.start - 2) : token.start]) is not None
+        figure_after = re.fullmatch(r"-\d", after) is not None
+        if not (figure_first or figure_after) or before.isalnum() or not token.text[:1].islower():
+            return None
+        compound = re.search(
+            rf"(?<![\w-])(?:{_FIGURE}-{re.escape(token.text)}|{re.escape(token.text)}-{_FIGURE})(?![\w-])",
+            pair.target[max(0, token.start - 12) : token.end + 12],
+        )
+        if compound is None or compound.group() not in pair.source:
+            return None
+        folded = token.text.casefold()
+        if folded not in vocabulary or zipf(folded, pair.source_primary) < _COMMON_IN_SOURCE:
+            return None
+        if pair.target_primary in _CJK_TARGETS or pair.target_primary in _FIGURE_COMPOUND_LANGUAGES:
+            return None
+        if figure_after and is_target_word(token.text, pair, rejected):
+            # "mid-2028": only an English word before the figure; a target word there may be the target's own.
+            return None
+        start = max(0, token.start - 12) + compound.start()
+        return Finding(
+            self.name,
+            Severity.HOLD,
+            f"“{compound.group()}” is the {pair.source_primary} compound of a figure and a word, copied untranslated",
+            start,
+            start + len(compound.group()),
+        )
 
     def _is_source_word(self, word: str, pair: TranslationPair, vocabulary: frozenset[str]) -> bool:
         folded = word.casefold()

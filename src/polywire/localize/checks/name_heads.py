@@ -1,0 +1,183 @@
+"""English common nouns left inside a name that a translator renders, for the ``source_words`` check.
+
+Two shapes recur in machine translations from English, and neither is a name kept on purpose:
+
+* the head noun of a place, kept beside the place's proper name: "del River Wey", "en County Sligo", "el
+  Saint-Aubin Bridge". A translator writes "río Wey", "condado de Sligo", "puente de Saint-Aubin"; only the proper
+  part is a name. Companies that carry such a noun ("Harbour Energy", "Lake Shore Bank") are not this shape: their
+  other words are common English words, or there are more of them.
+* a body's name the engine rendered in part and left in part: "Ministerio de Fisheries", "Ministerio holandés de
+  Infraestructura y Water Management". A name is either kept whole or translated whole; a target word, a link
+  word ("de", "y") and then capitalised English common words is neither. Nor is an English name whose link word
+  alone was translated: "Bruges Museum de Fine Arts", "Marisol Prize per Latin American Fiction".
+
+This module is a helper, not a check: ``source_words`` reports what it finds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from polywire.localize.checks.base import Token, TranslationPair
+from polywire.localize.checks.lexicon import misspelt, zipf
+from polywire.localize.checks.vocabulary import is_target_word, target_misspelt
+from polywire.localize.names import GEOGRAPHIC_HEADS, opens_sentence
+
+# A proper name's word is no common English word (wordfreq Zipf below 4: "Wey", "Sligo", "Saint-Aubin"); "Energy"
+# in "Harbour Energy" is one, and the run is a company's name.
+_COMMON_ENGLISH = 4.0
+# An English word left untranslated is common in English (Zipf 3: once per million words) and at least ten times
+# rarer in the target language's texts.
+_LEFT_ENGLISH = 3.0
+_MARGIN = 1.0
+# Link words inside a rendered name, by target language: "Ministerio de …", "Infraestructura y …".
+_LINKS = frozenset("de del y e i et da do das dos du des della di".split())  # noqa: SIM905 - a word list
+
+
+class Shape(StrEnum):
+    """How English stays inside a name: a place's head, a name half rendered, a name with only its link rendered."""
+
+    PLACE_HEAD = "place head"
+    HALF_RENDERED = "half rendered"
+    LINK_RENDERED = "link rendered"
+
+
+@dataclass(frozen=True, slots=True)
+class KeptHead:
+    """English words kept inside a name: ``english`` (the words), and ``context``: the proper name beside a place
+    head, the rendered words before a half-rendered name, or the link word rendered inside an English name."""
+
+    start: int
+    end: int
+    english: str
+    context: str
+    shape: Shape
+
+
+def kept_heads(pair: TranslationPair) -> list[KeptHead]:
+    """Place heads kept beside a name and names half rendered, in target order."""
+    if pair.source_primary != "en" or pair.target_primary == "en":
+        return []
+    places = _place_heads(pair)
+    halves = [
+        h
+        for h in _half_rendered(pair) + _link_rendered(pair)
+        if not any(p.start < h.end and h.start < p.end for p in places)
+    ]
+    return sorted(places + halves, key=lambda kept: kept.start)
+
+
+def _left_in_english(word: str, pair: TranslationPair) -> bool:
+    """A common English word, clearly rarer in the target's texts, that the target's speller rejects in both
+    cases (wordfreq's lists count names: "river" is frequent in Spanish texts through River Plate)."""
+    folded = word.casefold()
+    english = zipf(folded, "en")
+    if english < _LEFT_ENGLISH or english - zipf(folded, pair.target_primary) < _MARGIN:
+        return False
+    rejected = misspelt(pair.target_lang, frozenset({word, folded}))
+    if rejected is None:
+        return not is_target_word(word, pair, target_misspelt(pair))
+    return word in rejected and folded in rejected
+
+
+def _capitalised_runs(tokens: tuple[Token, ...], text: str) -> list[list[Token]]:
+    """Runs of capitalised words that only spaces separate ("River Wey", "Saint-Aubin Bridge")."""
+    runs: list[list[Token]] = []
+    for token in tokens:
+        if not token.text[:1].isupper():
+            continue
+        if runs and text[runs[-1][-1].end : token.start] == " ":
+            runs[-1].append(token)
+        else:
+            runs.append([token])
+    return runs
+
+
+def _place_heads(pair: TranslationPair) -> list[KeptHead]:
+    found: list[KeptHead] = []
+    for run in _capitalised_runs(pair.source_words, pair.source):
+        if len(run) != 2:
+            continue
+        first, second = run[0].text, run[1].text
+        if first.casefold() in GEOGRAPHIC_HEADS:
+            head, proper = first, second
+        elif second.casefold() in GEOGRAPHIC_HEADS:
+            head, proper = second, first
+        else:
+            continue
+        if proper.casefold() in GEOGRAPHIC_HEADS or zipf(proper.casefold(), "en") >= _COMMON_ENGLISH:
+            continue
+        if not _left_in_english(head, pair):
+            continue
+        phrase = f"{first} {second}"
+        for match in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", pair.target):
+            offset = match.start() if head == first else match.start() + len(first) + 1
+            found.append(KeptHead(offset, offset + len(head), head, proper, Shape.PLACE_HEAD))
+    return found
+
+
+def _half_rendered(pair: TranslationPair) -> list[KeptHead]:
+    source_capitals = {t.text for t in pair.source_words if t.text[:1].isupper()}
+    found: list[KeptHead] = []
+    tokens = pair.target_words
+    index = 2
+    while index < len(tokens):
+        rendered, link, token = tokens[index - 2], tokens[index - 1], tokens[index]
+        if not (
+            token.text in source_capitals
+            and len(token.text) >= 4
+            and link.text in _LINKS
+            and rendered.text[:1].isupper()
+            and rendered.text not in source_capitals
+            and not opens_sentence(pair.target, rendered.start)
+            and pair.target[rendered.end : link.start] == " "
+            and pair.target[link.end : token.start] == " "
+            and is_target_word(rendered.text, pair, target_misspelt(pair))
+            and _left_in_english(token.text, pair)
+        ):
+            index += 1
+            continue
+        # The English part runs on over the capitalised source words that follow ("Water Management").
+        last = index
+        while (
+            last + 1 < len(tokens)
+            and tokens[last + 1].text in source_capitals
+            and pair.target[tokens[last].end : tokens[last + 1].start] == " "
+        ):
+            last += 1
+        start, end = token.start, tokens[last].end
+        rendered_words = pair.target[rendered.start : link.end]
+        found.append(KeptHead(start, end, pair.target[start:end], rendered_words, Shape.HALF_RENDERED))
+        index = last + 1
+    return found
+
+
+# English link words inside a name: "Museum of Fine Arts", "Prize for Latin American Fiction". ("and" and "in" join
+# two names as often: "Hollis Brewing and Kettle Foods", "Partners in Madrid".)
+_ENGLISH_LINKS = frozenset({"of", "for", "on"})
+# What engines render them as: "de", "per", "para", "pour", "sobre", "em" …
+_RENDERED_LINKS = (_LINKS | frozenset("per para pour por sobre sur".split())) - {"y", "e", "i", "et"}  # noqa: SIM905
+
+
+def _link_rendered(pair: TranslationPair) -> list[KeptHead]:
+    """An English name kept, but for its link word: "Museum de Fine Arts" from "Museum of Fine Arts"."""
+    linked = set()
+    source = pair.source_words
+    for left, link, right in zip(source, source[1:], source[2:], strict=False):
+        if left.text[:1].isupper() and right.text[:1].isupper() and link.text in _ENGLISH_LINKS:
+            linked.add((left.text, right.text))
+    found: list[KeptHead] = []
+    tokens = pair.target_words
+    for left, link, right in zip(tokens, tokens[1:], tokens[2:], strict=False):
+        if (
+            (left.text, right.text) in linked
+            and link.text in _RENDERED_LINKS
+            and pair.target[left.end : link.start] == " "
+            and pair.target[link.end : right.start] == " "
+            and _left_in_english(left.text, pair)
+        ):
+            english = pair.target[left.start : right.end]
+            found.append(KeptHead(left.start, right.end, english, link.text, Shape.LINK_RENDERED))
+    return found

@@ -1,0 +1,94 @@
+"""English left inside names a translator renders: a place's head noun ("River Wey"), a body's name half rendered
+("Ministerio de Fisheries"), an English name with only its link word rendered ("Museum de Fine Arts"), an English
+compound of a figure and a word ("mid-2028"); and what stays a name kept on purpose."""
+
+from __future__ import annotations
+
+import pytest
+
+from polywire.localize.checks import load_check
+from polywire.localize.checks.base import Severity, TranslationPair
+from polywire.localize.checks.lexicon import dictionary_for
+from tests.conftest import missing
+
+
+def held(
+    source: str, target: str, tgt: str, *, protected: tuple[str, ...] = (), masked: tuple[str, ...] = ()
+) -> list[str]:
+    pair = TranslationPair.build(
+        source=source,
+        target=target,
+        source_lang="en",
+        target_lang=tgt,
+        protected_terms=protected,
+        masked_names=masked,
+    )
+    return [target[f.start : f.end] for f in load_check("source_words").run(pair) if f.severity is Severity.HOLD]
+
+
+@pytest.fixture(autouse=True)
+def _spellers() -> None:
+    for language in ("es", "ca", "fr"):
+        if dictionary_for(language) is None:
+            missing(f"hunspell with a {language} dictionary is not installed (apt-get install hunspell-{language})")
+
+
+def test_a_place_head_kept_beside_the_name_holds_before_or_after_it() -> None:
+    source = "The agency fined the plant for polluting the River Wey. The race finishes in County Sligo."
+    target = "L'agència ha multat la planta per contaminar el River Wey. La cursa acaba a County Sligo."
+    assert held(source, target, "ca") == ["River", "County"]
+    rendered = "L'agència ha multat la planta per contaminar el riu Wey. La cursa acaba al comtat de Sligo."
+    assert held(source, rendered, "ca") == []
+
+
+def test_a_head_masking_guessed_into_a_name_still_holds_but_a_publisher_term_does_not() -> None:
+    source = "Work has started on the Saint-Aubin Bridge."
+    target = "Han empezado las obras del Saint-Aubin Bridge."
+    assert held(source, target, "es", protected=("Saint-Aubin Bridge",), masked=("Saint-Aubin Bridge",)) == ["Bridge"]
+    assert held(source, target, "es", protected=("Saint-Aubin Bridge",)) == []
+
+
+def test_a_company_named_with_a_place_noun_is_no_place() -> None:
+    """ "Harbour Energy" and "Bridge Capital" are companies: their other word is a common English word."""
+    source = "Harbour Energy and Bridge Capital signed the deal."
+    target = "Harbour Energy y Bridge Capital firmaron el acuerdo."
+    assert held(source, target, "es") == []
+
+
+def test_a_body_half_rendered_holds_from_the_first_english_word() -> None:
+    source = (
+        "She spent a decade at the Dutch Ministry of Infrastructure and Water Management. "
+        "The Ministry of Fisheries agreed."
+    )
+    target = (
+        "Pasó una década en el Ministerio holandés de Infraestructura y Water Management. "
+        "El Ministerio de Fisheries estuvo de acuerdo."
+    )
+    assert held(source, target, "es") == ["Water Management", "Fisheries"]
+    kept = (
+        "Pasó una década en el Ministerio de Infraestructura y Gestión del Agua. La Universidad de Cambridge lo aprobó."
+    )
+    assert held(source + " The University of Cambridge approved it.", kept, "es") == []
+
+
+def test_an_english_name_with_only_its_link_word_rendered_holds() -> None:
+    source = "The triptych will be shown at the Bruges Museum of Fine Arts from 3 October."
+    target = "El tríptico se expondrá en el Bruges Museum de Fine Arts desde el 3 de octubre."
+    assert held(source, target, "es") == ["Museum de Fine"]
+    # "and" joins two names as often as it sits inside one.
+    joined = "Hollis Brewing and Kettle Foods signed the deal."
+    assert held(joined, "Hollis Brewing y Kettle Foods firmaron el acuerdo.", "es") == []
+
+
+def test_the_generic_name_of_a_place_or_government_holds_and_of_a_regulator_warns() -> None:
+    source = "The project in the North Sea was approved by the Financial Conduct Authority."
+    target = "El proyecto en el North Sea fue aprobado por la Financial Conduct Authority."
+    assert held(source, target, "es") == ["North Sea"]
+
+
+def test_an_english_compound_of_a_figure_and_a_word_holds() -> None:
+    source = "The drone carries a 40-litre tank. Approval is expected by mid-2028."
+    target = "El dron porta un 40-litre tanc. L'aprovació s'espera per a mid-2028."
+    assert held(source, target, "ca") == ["40-litre", "mid-2028"]
+    rendered = "El dron porta un dipòsit de 40 litres. L'aprovació s'espera per a mitjan 2028. Funciona amb COVID-19."
+    assert held(source + " It works with COVID-19.", rendered, "ca") == []
