@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages polywire's localisation uses: apertium with the language pairs we translate
-# through, and hunspell with the dictionaries the quality gate reads. Idempotent: does nothing when every package
+# through (and lttoolbox-dev, whose lt-comp the tests use to build small lexicons), and hunspell with the
+# dictionaries the quality gate reads. Idempotent: does nothing when every package
 # is already installed (checked with dpkg-query); runs apt-get only as root, and `apt-get update` only when a
 # package is not known to apt yet. When not root, prints what to install and exits 0 so that `make` goes on
 # (the tests that need apertium skip locally, and fail under CI=true).
@@ -9,6 +10,7 @@ set -euo pipefail
 PACKAGES=(
   apertium
   apertium-eng-spa apertium-eng-cat apertium-es-pt apertium-fr-es apertium-spa-cat apertium-por-cat
+  lttoolbox-dev
   hunspell
   hunspell-de-de hunspell-lt hunspell-es hunspell-en-us hunspell-fr hunspell-pt-pt hunspell-pt-br hunspell-ca
   chromium

@@ -46,7 +46,7 @@ from polywire.localize.checks.lexicon import misspelt
 from polywire.localize.checks.territories import english_city_names
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
-_PARTICLES = frozenset(
+PARTICLES = frozenset(
     {"von", "van", "de", "da", "do", "dos", "das", "del", "della", "der", "den", "des", "di", "du", "la", "le", "bin"}
     | {"al", "&"}
 )
@@ -185,7 +185,7 @@ def names_apply(source: str) -> bool:
 
 
 def _common(word: str) -> bool:
-    return word in _PARTICLES or zipf_frequency(word.casefold(), "en") >= _COMMON_WORD_ZIPF
+    return word in PARTICLES or zipf_frequency(word.casefold(), "en") >= _COMMON_WORD_ZIPF
 
 
 def generic_institution(words: list[str], source: str, *, events: bool = False) -> bool:
@@ -248,9 +248,9 @@ class _NameFinder:
             elif capitalised:
                 candidates += self._close(run)
                 run.append(match)
-            elif (word in _PARTICLES or word in _LEGAL_FORMS) and joined:
+            elif (word in PARTICLES or word in _LEGAL_FORMS) and joined:
                 run.append(match)
-            elif word in _PARTICLES and word != "&" and _PARTICLE_NAME.match(self.text, match.end()):
+            elif word in PARTICLES and word != "&" and _PARTICLE_NAME.match(self.text, match.end()):
                 # "van der Werff" with no first name before it: the particle opens the surname.
                 candidates += self._close(run)
                 run.append(match)
@@ -271,7 +271,7 @@ class _NameFinder:
         words = list(run)
         run.clear()
         # Particles may join a name but not end it ("Banco de").
-        while words and words[-1].group() in _PARTICLES:
+        while words and words[-1].group() in PARTICLES:
             words.pop()
         if not words:
             return []
@@ -286,7 +286,7 @@ class _NameFinder:
             and opens_sentence(self.text, words[0].start())
             and zipf_frequency(words[0].group().casefold(), "en") >= _OPENER_ZIPF
             # "Van den Bosch succeeds …": a particle after it makes the first word the name's own.
-            and words[1].group() not in _PARTICLES
+            and words[1].group() not in PARTICLES
         ):
             words.pop(0)
         texts = [word.group() for word in words]
@@ -308,11 +308,11 @@ class _NameFinder:
                 words = words[:-1]
             # What is left is masked when it looks like a name, not a common word ("Port Authority" is no port).
             if len(words) == 1:
-                if words[0].group() not in _PARTICLES and zipf_frequency(words[0].group().casefold(), "en") < 4.0:
+                if words[0].group() not in PARTICLES and zipf_frequency(words[0].group().casefold(), "en") < 4.0:
                     return [NameSpan(words[0].start(), words[0].end())]
                 return []
-        if sum(1 for word in words if word.group() not in _PARTICLES) >= 2 or (
-            words[0].group() in _PARTICLES and len(words) >= 2
+        if sum(1 for word in words if word.group() not in PARTICLES) >= 2 or (
+            words[0].group() in PARTICLES and len(words) >= 2
         ):
             return [NameSpan(words[0].start(), words[-1].end())]
         if len(words) == 1 and self.english and texts[0].casefold() in _INSTITUTION_HEADS | _EVENT_HEADS:

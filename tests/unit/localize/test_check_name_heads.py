@@ -1,8 +1,12 @@
 """English left inside names a translator renders: a place's head noun ("River Wey"), a body's name half rendered
 ("Ministerio de Fisheries"), an English name with only its link word rendered ("Museum de Fine Arts"), an English
-compound of a figure and a word ("mid-2028"); and what stays a name kept on purpose."""
+compound of a figure and a word ("mid-2028"), a place kept in its English form ("Bavaria"); and what stays a name
+kept on purpose."""
 
 from __future__ import annotations
+
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -92,3 +96,27 @@ def test_an_english_compound_of_a_figure_and_a_word_holds() -> None:
     assert held(source, target, "ca") == ["40-litre", "mid-2028"]
     rendered = "El dron porta un dipòsit de 40 litres. L'aprovació s'espera per a mitjan 2028. Funciona amb COVID-19."
     assert held(source + " It works with COVID-19.", rendered, "ca") == []
+
+
+@pytest.fixture
+def _pairs() -> None:
+    for mode in ("eng-cat", "eng-spa"):
+        if not (Path("/usr/share/apertium") / "modes" / f"{mode}.mode").exists() or shutil.which("lt-proc") is None:
+            missing(f"apertium's {mode} pair is not installed (apt-get install apertium-{mode})")
+
+
+@pytest.mark.usefixtures("_pairs")
+def test_a_place_kept_in_english_where_the_lexicons_give_the_target_its_own_form_holds() -> None:
+    source = "Schools in Lower Bavaria will get tablets. Barges sail on the Danube."
+    target = "Les escoles de Lower Bavaria rebran tauletes. Les barcasses naveguen pel Danube."
+    assert held(source, target, "ca") == ["Bavaria", "Danube"]
+    rendered = "Les escoles de la Baixa Baviera rebran tauletes. Les barcasses naveguen pel Danubi."
+    assert held(source, rendered, "ca") == []
+
+
+@pytest.mark.usefixtures("_pairs")
+def test_a_place_word_inside_a_longer_name_is_kept_with_it() -> None:
+    """ "Fuentes de Ebro" is a town: its "Ebro" is no river for Catalan's "Ebre"; nor is "Bavaria" in a company."""
+    source = "The plant near Fuentes de Ebro was built by Bavaria Yachtbau Kessler."
+    target = "La planta prop de Fuentes de Ebro la va construir Bavaria Yachtbau Kessler."
+    assert held(source, target, "ca") == []

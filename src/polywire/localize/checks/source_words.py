@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 
 from polywire.localize.checks.base import Finding, Severity, Token, TranslationPair
+from polywire.localize.checks.exonyms import kept_exonyms
 from polywire.localize.checks.lexicon import misspelt, phrase_zipf, zipf
 from polywire.localize.checks.name_heads import Shape, kept_heads
 from polywire.localize.checks.numbers import is_foreign_month
@@ -92,7 +93,12 @@ class SourceWordsCheck:
         bodies = self._generic_bodies(pair, shielded)
         findings.extend(bodies)
         findings.extend(self._territories(pair, shielded, names))
-        findings.extend(self._kept_heads(pair, shielded, body_spans=tuple((f.start, f.end) for f in findings)))
+        # A name masking found by itself is its guess, and "River" kept beside "Wey" is English all the same; only
+        # the publisher's terms are kept as they are.
+        masked = set(pair.masked_names)
+        publisher = tuple((start, end) for start, end in shielded if pair.target[start:end] not in masked)
+        findings.extend(self._exonyms(pair, publisher, tuple((f.start, f.end) for f in findings)))
+        findings.extend(self._kept_heads(pair, publisher, tuple((f.start, f.end) for f in findings)))
         body_spans = tuple((f.start, f.end) for f in findings)
         unknown = {(start, end) for start, end in pair.unknown_spans}
         source_tokens = {t.text for t in pair.source_words}
@@ -234,18 +240,32 @@ class SourceWordsCheck:
                 )
         return findings
 
+    def _exonyms(
+        self, pair: TranslationPair, publisher: tuple[tuple[int, int], ...], found: tuple[tuple[int, int], ...]
+    ) -> list[Finding]:
+        """A river, region or city kept in the source's form where the target has its own ("Bavaria" for
+        "Baviera"): it holds where the target's texts clearly prefer their own form, and warns otherwise."""
+        return [
+            Finding(
+                self.name,
+                Severity.HOLD if kept.prevails else Severity.WARN,
+                f"“{kept.source_name}” is the {pair.source_primary} name of a place: {pair.target_primary} writes "
+                f"“{kept.target_name}”",
+                kept.start,
+                kept.end,
+            )
+            for kept in kept_exonyms(pair)
+            if not inside(kept.start, kept.end, publisher)
+            and not any(s < kept.end and kept.start < e for s, e in found)
+        ]
+
     def _kept_heads(
-        self, pair: TranslationPair, shielded: tuple[tuple[int, int], ...], body_spans: tuple[tuple[int, int], ...]
+        self, pair: TranslationPair, publisher: tuple[tuple[int, int], ...], found: tuple[tuple[int, int], ...]
     ) -> list[Finding]:
         """English nouns kept inside a name the translation renders: "River Wey", "Ministerio de Fisheries"."""
         findings = []
-        # A name masking found by itself is its guess, and "River" kept beside "Wey" is English all the same; only
-        # the publisher's terms are kept as they are.
-        publisher = tuple(
-            (start, end) for start, end in shielded if pair.target[start:end] not in set(pair.masked_names)
-        )
         for kept in kept_heads(pair):
-            if inside(kept.start, kept.end, publisher) or inside(kept.start, kept.end, body_spans):
+            if inside(kept.start, kept.end, publisher) or inside(kept.start, kept.end, found):
                 continue
             if kept.shape is Shape.HALF_RENDERED:
                 message = (
