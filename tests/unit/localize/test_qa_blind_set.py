@@ -20,6 +20,7 @@ SETS = {
     "qa_blind6": (30, 24),
     "qa_blind7": (30, 24),
     "qa_blind8": (30, 24),
+    "qa_blind9": (30, 32),
 }
 
 
