@@ -60,7 +60,8 @@ PLACE_ADJECTIVE = re.compile(PLACE_ADJECTIVE_SUFFIX + "$")
 LEGAL_FORM_WITH_STOPS = re.compile(
     r"(?<![\w.])(?:S\.A\.B\. de C\.V\.|S\.A\. de C\.V\.|S\. de R\.L\.(?: de C\.V\.)?|"
     r"S\.A\.S\.|S\.p\.A\.|S\.A\.|S\.L\.U\.|S\.L\.|N\.V\.|B\.V\.|S\.R\.L\.|S\.r\.l\.|S\.à r\.l\.|"
-    r"sp\. z o\.o\.|A\.G\.|K\.K\.|a\.s\.)(?!\w)"
+    r"[Ss]p\. z o\.o\.|A\.G\.|K\.K\.|a\.s\.|spol\. s r\.o\.|s\.r\.o\.|d\.o\.o\.|d\.d\.|a\.d\.|"
+    r"S\.C\.A\.|S\.C\.S\.|e\.V\.)(?!\w)"
 )
 # Particles before a capitalised word: a surname on its own ("Ms van der Werff", "de la Fuente").
 _PARTICLE_NAME = re.compile(r"(?:\s+(?:von|van|de|da|del|der|den|di|du|la|le)\b)*\s+[^\W\d_a-z]")

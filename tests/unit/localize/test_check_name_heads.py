@@ -120,3 +120,12 @@ def test_a_place_word_inside_a_longer_name_is_kept_with_it() -> None:
     source = "The plant near Fuentes de Ebro was built by Bavaria Yachtbau Kessler."
     target = "La planta prop de Fuentes de Ebro la va construir Bavaria Yachtbau Kessler."
     assert held(source, target, "ca") == []
+
+
+def test_a_name_left_in_english_before_its_rendered_half_holds_but_two_names_joined_do_not() -> None:
+    source = "The plant was financed by the European Bank for Reconstruction and Development."
+    target = "La planta fue financiada por el European Bank para Reconstrucción y Desarrollo."
+    assert held(source, target, "es") == ["European Bank"]
+    joined = "The Bank of Spain and the Financial Conduct Authority agreed."
+    assert held(joined, "El Banco de España y la Financial Conduct Authority lo acordaron.", "es") == []
+    assert held(joined, "Lo acordaron España y Financial Conduct Authority.", "es") == []

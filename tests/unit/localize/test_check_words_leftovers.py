@@ -306,3 +306,12 @@ def test_a_product_written_as_one_word_and_a_place_before_based_are_names() -> N
     source = "Cork-based Voltaro Electronics is recalling 61,500 PowerCube 20K power banks."
     target = "Voltaro Electronics, amb seu a Cork, retira 61.500 bateries PowerCube 20K."
     assert held(run("source_words", source, target, "ca"), target) == []
+
+
+def test_a_word_of_a_foreign_name_in_the_source_is_no_english_left_over() -> None:
+    """ "transport" in "Réseau de transport de la Capitale" is French, kept with the name."""
+    source = "The measure covers all buses of the Réseau de transport de la Capitale."
+    target = "La medida se aplicará a todos los autobuses del Réseau de transport de la Capitale."
+    assert held(run("source_words", source, target, "es"), target) == []
+    english = "La medida se aplicará a todos los autobuses del transport público."
+    assert held(run("source_words", "It covers all public transport buses.", english, "es"), english) == ["transport"]

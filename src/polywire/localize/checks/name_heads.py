@@ -119,38 +119,54 @@ def _place_heads(pair: TranslationPair) -> list[KeptHead]:
 
 
 def _half_rendered(pair: TranslationPair) -> list[KeptHead]:
+    """A name rendered up to a link word and left in English after it ("Ministerio de Fisheries"), or the other way
+    round ("European Bank para Reconstrucción y Desarrollo", "Disaster i Autoritat de Gerència")."""
     source_capitals = {t.text for t in pair.source_words if t.text[:1].isupper()}
-    found: list[KeptHead] = []
     tokens = pair.target_words
-    index = 2
-    while index < len(tokens):
-        rendered, link, token = tokens[index - 2], tokens[index - 1], tokens[index]
-        if not (
-            token.text in source_capitals
-            and len(token.text) >= 4
-            and link.text in _LINKS
-            and rendered.text[:1].isupper()
-            and rendered.text not in source_capitals
-            and not opens_sentence(pair.target, rendered.start)
-            and pair.target[rendered.end : link.start] == " "
-            and pair.target[link.end : token.start] == " "
-            and is_target_word(rendered.text, pair, target_misspelt(pair))
-            and _left_in_english(token.text, pair)
-        ):
-            index += 1
+
+    def rendered_word(token: Token) -> bool:
+        # A common noun of the target, capitalised inside a name: not a place or a person, which "y" may join to
+        # another name ("España y Financial Conduct Authority").
+        return (
+            token.text[:1].isupper()
+            and token.text not in source_capitals
+            and is_target_word(
+                token.text.casefold(), pair, misspelt(pair.target_lang, frozenset({token.text.casefold()}))
+            )
+        )
+
+    def english_word(token: Token) -> bool:
+        return token.text in source_capitals and len(token.text) >= 4 and _left_in_english(token.text, pair)
+
+    def spaced(left: Token, right: Token) -> bool:
+        return pair.target[left.end : right.start] == " "
+
+    found: list[KeptHead] = []
+    for index in range(1, len(tokens) - 1):
+        before, link, after = tokens[index - 1], tokens[index], tokens[index + 1]
+        if link.text not in _LINKS | _RENDERED_LINKS or not (spaced(before, link) and spaced(link, after)):
             continue
-        # The English part runs on over the capitalised source words that follow ("Water Management").
-        last = index
-        while (
-            last + 1 < len(tokens)
-            and tokens[last + 1].text in source_capitals
-            and pair.target[tokens[last].end : tokens[last + 1].start] == " "
-        ):
-            last += 1
-        start, end = token.start, tokens[last].end
-        rendered_words = pair.target[rendered.start : link.end]
-        found.append(KeptHead(start, end, pair.target[start:end], rendered_words, Shape.HALF_RENDERED))
-        index = last + 1
+        if rendered_word(before) and not opens_sentence(pair.target, before.start) and english_word(after):
+            # The English part runs on over the capitalised source words that follow ("Water Management").
+            first = last = index + 1
+            while (
+                last + 1 < len(tokens)
+                and tokens[last + 1].text in source_capitals
+                and spaced(tokens[last], tokens[last + 1])
+            ):
+                last += 1
+            context = pair.target[before.start : link.end] + " …"
+        elif english_word(before) and rendered_word(after):
+            # … and back over those before it ("European Bank").
+            first = last = index - 1
+            while first > 0 and tokens[first - 1].text in source_capitals and spaced(tokens[first - 1], tokens[first]):
+                first -= 1
+            context = "… " + pair.target[link.start : after.end]
+        else:
+            continue
+        start, end = tokens[first].start, tokens[last].end
+        if not any(kept.start <= start < kept.end for kept in found):
+            found.append(KeptHead(start, end, pair.target[start:end], context, Shape.HALF_RENDERED))
     return found
 
 
@@ -176,7 +192,12 @@ def _link_rendered(pair: TranslationPair) -> list[KeptHead]:
             and link.text in _RENDERED_LINKS
             and pair.target[left.end : link.start] == " "
             and pair.target[link.end : right.start] == " "
+            # Both sides ordinary English words (the right one may be a target word too: "Fine"): "GmbH for COP"
+            # joins a company to an event.
+            and not left.text.isupper()
+            and not right.text.isupper()
             and _left_in_english(left.text, pair)
+            and zipf(right.text.casefold(), "en") >= _LEFT_ENGLISH
         ):
             english = pair.target[left.start : right.end]
             found.append(KeptHead(left.start, right.end, english, link.text, Shape.LINK_RENDERED))

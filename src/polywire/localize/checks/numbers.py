@@ -98,14 +98,27 @@ _CJK_MONTH = re.compile(r"(\d{1,2})\s*月")
 _TARGET_TIME = re.compile(r"(?<![\d.,:])([01]?\d|2[0-3])\s?[:.h]\s?([0-5]\d)(?!\d|[,:.]\d)")
 
 
+# A 24-hour clock time in the source: "16:30", "07:15"; not a race time ("4:02:17") nor a ratio in a longer figure.
+_SOURCE_CLOCK = re.compile(r"(?<![\d.,:])([01]?\d|2[0-3]):([0-5]\d)(?![\d:]|[.,]\d)")
+
+
 def _mask_same_times(source: str, target: str) -> tuple[str, str]:
     """Blank out the clock times both texts give, read as times of day: "5:00 p.m." is the "17.00" or "17:00" of
     the translation, not the numbers 5, 00 and 17."""
     wanted: Counter[tuple[int, int]] = Counter()
     source_spans: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    twelve_hour = []
     for match in TIME.finditer(source):
         hour = int(match.group("h")) % 12 + (12 if match.group("half").casefold() == "p" else 0)
         key = (hour, int(match.group("min") or 0))
+        wanted[key] += 1
+        source_spans.setdefault(key, []).append(match.span())
+        twelve_hour.append(match.span())
+    # A 24-hour time ("16:30") is a time too: Spanish and Catalan write it "16.30", French "16 h 30".
+    for match in _SOURCE_CLOCK.finditer(source):
+        if any(start <= match.start() < end for start, end in twelve_hour):
+            continue
+        key = (int(match.group(1)), int(match.group(2)))
         wanted[key] += 1
         source_spans.setdefault(key, []).append(match.span())
     blank_source: list[tuple[int, int]] = []
@@ -115,6 +128,29 @@ def _mask_same_times(source: str, target: str) -> tuple[str, str]:
         if wanted[key] > 0:
             wanted[key] -= 1
             blank_source.append(source_spans[key].pop(0))
+            blank_target.append(match.span())
+    return _mask(source, blank_source), _mask(target, blank_target)
+
+
+# A telephone number: international ("+420 234 567 890", "+33 1 84 88 12 00") or grouped national ("0800 917 4402",
+# "(555) 014-2290"). Its groups are no thousands: a translation that groups figures with spaces must not read one.
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+\d{1,3}(?:[ \u00a0.\-]\(?\d{1,5}\)?){2,6}|\(?0\d{2,4}\)?(?:[ \u00a0\-]\d{3,4}){2,3}"
+    r"|\(\d{3}\) ?\d{3}-\d{4})(?![\w])"
+)
+
+
+def _mask_same_phones(source: str, target: str) -> tuple[str, str]:
+    """Blank out the telephone numbers both texts give with the same digits, however grouped."""
+    source_phones: dict[str, list[tuple[int, int]]] = {}
+    for match in _PHONE.finditer(source):
+        source_phones.setdefault(re.sub(r"\D", "", match.group()), []).append(match.span())
+    blank_source: list[tuple[int, int]] = []
+    blank_target: list[tuple[int, int]] = []
+    for match in _PHONE.finditer(target):
+        spans = source_phones.get(re.sub(r"\D", "", match.group()))
+        if spans:
+            blank_source.append(spans.pop(0))
             blank_target.append(match.span())
     return _mask(source, blank_source), _mask(target, blank_target)
 
@@ -301,6 +337,7 @@ class NumbersCheck:
         source_text = _mask(pair.source, [(s, e) for _, s, e in source_links] + source_versions)
         target_text = _mask(pair.target, [(s, e) for _, s, e in target_links] + target_versions)
         source_text, target_text = _mask_same_times(source_text, target_text)
+        source_text, target_text = _mask_same_phones(source_text, target_text)
         target_primary = pair.target_primary
         source_months = _months(source_text, pair.source_primary)
         target_months = _months(target_text, target_primary)

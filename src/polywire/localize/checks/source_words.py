@@ -270,7 +270,7 @@ class SourceWordsCheck:
             if kept.shape is Shape.HALF_RENDERED:
                 message = (
                     f"“{kept.english}” is left in {pair.source_primary} inside a name the translation otherwise "
-                    f"renders (“{kept.context} …”)"
+                    f"renders (“{kept.context}”)"
                 )
             elif kept.shape is Shape.LINK_RENDERED:
                 message = (

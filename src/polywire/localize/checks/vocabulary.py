@@ -50,9 +50,29 @@ _TITLES = frozenset(
 
 
 def source_vocabulary(pair: TranslationPair) -> frozenset[str]:
-    """Casefolded source words that occur in lowercase somewhere: ordinary words, not names."""
-    return pair.derived(
-        "source_vocabulary", lambda: frozenset(t.text.casefold() for t in pair.source_words if t.text[:1].islower())
+    """Casefolded source words that occur in lowercase somewhere: ordinary words, not names.
+
+    A lowercase word after another language's particle is part of a name in that language ("Réseau de transport
+    de la Capitale" in an English text): kept in the translation, it is the name kept, not English left over."""
+    return pair.derived("source_vocabulary", lambda: _source_vocabulary(pair))
+
+
+# Particles of other languages' names; English has none of them as words of its own.
+_FOREIGN_PARTICLES = frozenset({"de", "du", "des", "del", "della", "di", "da", "do", "dos", "das", "la", "le", "les"})
+
+
+def _source_vocabulary(pair: TranslationPair) -> frozenset[str]:
+    tokens = pair.source_words
+    return frozenset(
+        token.text.casefold()
+        for index, token in enumerate(tokens)
+        if token.text[:1].islower()
+        and not (
+            pair.source_primary == "en"
+            and index > 0
+            and tokens[index - 1].text in _FOREIGN_PARTICLES
+            and pair.source[tokens[index - 1].end : token.start] == " "
+        )
     )
 
 

@@ -1,0 +1,29 @@
+"""Figures that are no quantities: a 24-hour time the target writes its own way ("16:30" → "16.30"), and a telephone
+number whose groups a translation with space-grouped thousands must not read as one figure."""
+
+from __future__ import annotations
+
+from polywire.localize.checks import load_check
+from polywire.localize.checks.base import Severity, TranslationPair
+
+
+def findings(source: str, target: str, tgt: str) -> list[tuple[Severity, str]]:
+    pair = TranslationPair.build(source=source, target=target, source_lang="en", target_lang=tgt)
+    return [(f.severity, target[f.start : f.end]) for f in load_check("numbers").run(pair)]
+
+
+def test_a_24_hour_time_written_with_a_full_stop_is_the_same_time() -> None:
+    source = "Guided tours start at 11:00 and 16:30; offices open 8:30 a.m. to 4:30 p.m."
+    target = "Las visitas guiadas comienzan a las 11.00 y a las 16.30; las oficinas abren de 8.30 a 16.30."
+    assert findings(source, target, "es") == []
+    assert findings("Tours start at 16:30.", "Las visitas comienzan a las 16.40.", "es") == [(Severity.HOLD, "16.40")]
+
+
+def test_a_race_time_is_no_clock_time() -> None:
+    assert findings("She won in 4:02:17.", "Va guanyar en 4:02:17.", "ca") == []
+
+
+def test_a_telephone_number_kept_is_no_grouped_figure() -> None:
+    source = "They recalled 23,400 helmets; call +420 234 567 890 or 0800 917 4402."
+    target = "Recolheram 23 400 capacetes; ligue para o +420 234 567 890 ou o 0800 917 4402."
+    assert findings(source, target, "pt") == []

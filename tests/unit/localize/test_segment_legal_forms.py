@@ -1,0 +1,16 @@
+"""Company legal forms written with full stops do not end a sentence, in whichever country they come from."""
+
+from __future__ import annotations
+
+import pytest
+
+from polywire.localize.segment import split_sentences
+
+
+@pytest.mark.parametrize("form", ["s.r.o.", "spol. s r.o.", "d.o.o.", "Sp. z o.o.", "S.A.", "S.p.A."])
+def test_a_legal_form_inside_a_sentence_does_not_end_it(form: str) -> None:
+    text = f"Prague-based Kolo {form} is recalling 23,400 helmets. The helmets cost CZK 899."
+    assert [s.text for s in split_sentences(text, "en")] == [
+        f"Prague-based Kolo {form} is recalling 23,400 helmets.",
+        "The helmets cost CZK 899.",
+    ]
