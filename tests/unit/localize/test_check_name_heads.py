@@ -129,3 +129,22 @@ def test_a_name_left_in_english_before_its_rendered_half_holds_but_two_names_joi
     joined = "The Bank of Spain and the Financial Conduct Authority agreed."
     assert held(joined, "El Banco de España y la Financial Conduct Authority lo acordaron.", "es") == []
     assert held(joined, "Lo acordaron España y Financial Conduct Authority.", "es") == []
+
+
+def test_a_country_adjective_kept_in_english_holds_even_inside_a_masked_name() -> None:
+    source = "Harvests in the Aysén region of Chilean Patagonia rose; output sells at 0.095 Tunisian dinars."
+    target = "Las cosechas en la región de Aysén de Chilean Patagonia subieron; se vende a 0,095 Tunisian dinares."
+    assert held(source, target, "es", protected=("Chilean Patagonia",), masked=("Chilean Patagonia",)) == [
+        "Chilean",
+        "Tunisian",
+    ]
+    rendered = (
+        "Las cosechas en la región de Aysén de la Patagonia chilena subieron; se vende a 0,095 dinares tunecinos."
+    )
+    assert held(source, rendered, "es") == []
+
+
+def test_a_country_adjective_before_a_common_word_names_a_company() -> None:
+    source = "Mexican Grill Holdings opened 40 restaurants."
+    target = "Mexican Grill Holdings abrió 40 restaurantes."
+    assert held(source, target, "es") == []

@@ -47,7 +47,9 @@ def kept_exonyms(pair: TranslationPair) -> list[KeptExonym]:
     places = default_gazetteer().places(candidates, pair.source_primary, pair.target_primary)
     found = []
     for word, forms in places.items():
-        own = [form for form in forms if form.casefold() != word.casefold() and form not in pair.target]
+        # The own form elsewhere in the translation excuses nothing: "Baviera" once and "Lower Bavaria" later is
+        # the English form kept all the same.
+        own = [form for form in forms if form.casefold() != word.casefold()]
         if not own or any(word.casefold() in form.casefold() for form in forms):
             continue
         best = max(own, key=lambda form: zipf(form.casefold(), pair.target_primary))

@@ -31,7 +31,7 @@ from polywire.localize.checks.exonyms import kept_exonyms
 from polywire.localize.checks.lexicon import misspelt, phrase_zipf, zipf
 from polywire.localize.checks.name_heads import Shape, kept_heads
 from polywire.localize.checks.numbers import is_foreign_month
-from polywire.localize.checks.territories import kept_territories
+from polywire.localize.checks.territories import english_demonyms, kept_territories
 from polywire.localize.checks.vocabulary import (
     generic_bodies,
     inside,
@@ -99,6 +99,7 @@ class SourceWordsCheck:
         publisher = tuple((start, end) for start, end in shielded if pair.target[start:end] not in masked)
         findings.extend(self._exonyms(pair, publisher, tuple((f.start, f.end) for f in findings)))
         findings.extend(self._kept_heads(pair, publisher, tuple((f.start, f.end) for f in findings)))
+        findings.extend(self._demonyms(pair, publisher, rejected, tuple((f.start, f.end) for f in findings)))
         body_spans = tuple((f.start, f.end) for f in findings)
         unknown = {(start, end) for start, end in pair.unknown_spans}
         source_tokens = {t.text for t in pair.source_words}
@@ -258,6 +259,47 @@ class SourceWordsCheck:
             if not inside(kept.start, kept.end, publisher)
             and not any(s < kept.end and kept.start < e for s, e in found)
         ]
+
+    def _demonyms(
+        self,
+        pair: TranslationPair,
+        publisher: tuple[tuple[int, int], ...],
+        rejected: frozenset[str] | None,
+        found: tuple[tuple[int, int], ...],
+    ) -> list[Finding]:
+        """A country's English adjective kept, even inside a name masking guessed: "la Chilean Patagonia", "0,095
+        Tunisian dinares". Not before a common English word, where it names a company ("Mexican Grill Ltd")."""
+        if pair.source_primary != "en" or rejected is None:
+            return []
+        demonyms = english_demonyms()
+        findings = []
+        source = pair.source_words
+        after = {
+            word.text: (following.text if following.text[:1].isupper() else "")
+            for word, following in zip(source, [*source[1:], source[0]], strict=True)
+            if word.text in demonyms
+        }
+        followers = frozenset(next_word.casefold() for next_word in after.values() if next_word)
+        lowercase_unknown = misspelt(pair.source_lang, followers) if followers else frozenset()
+        for token in pair.target_words:
+            if token.text not in after or token.text not in rejected:
+                continue
+            following = after[token.text].casefold()
+            # A common word follows in a company's name ("Grill"); a place does not ("Patagonia").
+            if following and lowercase_unknown is not None and following not in lowercase_unknown:
+                continue
+            if inside(token.start, token.end, publisher) or inside(token.start, token.end, found):
+                continue
+            findings.append(
+                Finding(
+                    self.name,
+                    Severity.HOLD,
+                    f"“{token.text}” is the {pair.source_primary} adjective of a country, left untranslated",
+                    token.start,
+                    token.end,
+                )
+            )
+        return findings
 
     def _kept_heads(
         self, pair: TranslationPair, publisher: tuple[tuple[int, int], ...], found: tuple[tuple[int, int], ...]

@@ -23,6 +23,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import get_timezone, get_timezone_location
 
 from polywire.localize.checks.base import TranslationPair
+from polywire.localize.checks.lexicon import misspelt, zipf
 
 # Names CLDR has replaced that news copy still uses, with their territory codes.
 _OLDER_NAMES = {"Turkey": "TR", "Czech Republic": "CZ", "Burma": "MM", "Holland": "NL", "Ivory Coast": "CI"}
@@ -72,6 +73,33 @@ def _zones() -> tuple[str, ...]:
 
 
 _ZONES = _zones()
+
+
+# How English makes a nationality adjective of a country's name: "Chile" → "Chilean", "Tunisia" → "Tunisian",
+# "Mexico" → "Mexican", "Congo" → "Congolese".
+_DEMONYM_ENDINGS = ("an", "ian", "ese", "ish", "i", "ic")
+_DEMONYM_ZIPF = 2.0
+
+
+@cache
+def english_demonyms() -> frozenset[str]:
+    """Nationality adjectives English makes regularly from CLDR's country names ("Chilean", "Tunisian", "Kenyan");
+    irregular ones ("Peruvian", "Spanish") are not listed."""
+    found: set[str] = set()
+    for code, name in _names("en").items():
+        if ":" in code or not code.isalpha() or " " in name:
+            continue
+        for stem in {name, name[:-1]} if name[-1] in "aeoy" else {name}:
+            # "-i" joins a whole name ("Israeli", "Omani"); on a shortened one it makes surnames ("Ghani").
+            endings = _DEMONYM_ENDINGS if stem == name else tuple(e for e in _DEMONYM_ENDINGS if e != "i")
+            found.update(stem + ending for ending in endings if stem + ending != name)
+    # Only forms English texts use ("Chilean", not "Chileese"), and only adjectives of a place: a word the English
+    # speller knows in lowercase ("cubic", "italic", "chili") is another word.
+    used = {word for word in found if zipf(word.casefold(), "en") >= _DEMONYM_ZIPF}
+    lowercase = misspelt("en", frozenset(word.casefold() for word in used))
+    if lowercase is None:
+        return frozenset(used)
+    return frozenset(word for word in used if word.casefold() in lowercase)
 
 
 def english_city_names() -> frozenset[str]:
