@@ -148,3 +148,30 @@ def test_a_country_adjective_before_a_common_word_names_a_company() -> None:
     source = "Mexican Grill Holdings opened 40 restaurants."
     target = "Mexican Grill Holdings abrió 40 restaurantes."
     assert held(source, target, "es") == []
+
+
+def names_held(source: str, target: str, tgt: str, *, protected: tuple[str, ...] = ()) -> list[str]:
+    pair = TranslationPair.build(
+        source=source, target=target, source_lang="en", target_lang=tgt, protected_terms=protected
+    )
+    return [target[f.start : f.end] for f in load_check("protected_names").run(pair) if f.severity is Severity.HOLD]
+
+
+def test_initials_that_came_back_with_a_word_inside_hold_and_the_targets_own_initials_do_not() -> None:
+    source = "The work goes to Constructora Pachacámac S.A.A. in the U.S. market."
+    target = "La obra será llevada por Constructora Pachacámac S.Un.Un. en el mercado de EE. UU."
+    assert "S.Un.Un." in names_held(source, target, "es")
+    kept = "La obra será llevada por Constructora Pachacámac S.A.A. en el mercado de EE. UU."
+    assert names_held(source, kept, "es") == []
+
+
+def test_a_legal_form_in_capitals_must_keep_its_case_but_italian_may_write_s_p_a_either_way() -> None:
+    assert names_held("Grupo Lala S.A.B. de C.V. said.", "Grupo Lala S.a.B. de C.V. dijo.", "es") != []
+    assert names_held("Pirelli S.p.A. said.", "Pirelli S.p.a. dijo.", "es") == []
+
+
+def test_a_numbered_name_split_by_a_word_holds_whoever_protected_it() -> None:
+    source = "She won the ATP 250 event in Kitzbühel."
+    target = "Ganó el ATP nuevo 250 acontecimiento en Kitzbühel."
+    assert names_held(source, target, "es", protected=("ATP 250",)) == ["ATP nuevo 250"]
+    assert names_held(source, "Ganó el torneo ATP 250 de Kitzbühel.", "es", protected=("ATP 250",)) == []

@@ -20,6 +20,7 @@ A company's legal form written with full stops ("S.A.", "S.p.A.", "sp. z o.o.") 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -28,6 +29,11 @@ from polywire.localize.checks.lexicon import zipf
 from polywire.localize.checks.vocabulary import name_terms, source_names, source_vocabulary, target_misspelt
 from polywire.localize.names import LEGAL_FORM_WITH_STOPS
 
+# Initials with full stops: "S.A.A.", "U.S."; garbled ones have a piece of up to three letters ("S.Un.Un.").
+_INITIALS = re.compile(r"(?<![\w.])(?:[^\W\d_]\.){2,}")
+_GARBLED = re.compile(r"(?<![\w.])(?:[^\W\d_]{1,3}\.){2,}")
+# A name with a number: "ATP 250", "Kite 7", "Atlas 3.2".
+_NUMBERED_NAME = re.compile(r"([^\W\d][\w&'-]*(?: [^\W\d][\w&'-]*)*) (\d[\w.]*)")
 _INFLECTION = 3
 _MIN_TAIL = 3
 _WORD_FLOOR = 3.0
@@ -101,6 +107,7 @@ class ProtectedNamesCheck:
             if finding is not None:
                 findings.append(finding)
         findings.extend(self._legal_forms(pair))
+        findings.extend(self._split_numbered(pair))
         return findings
 
     def _legal_forms(self, pair: TranslationPair) -> list[Finding]:
@@ -114,9 +121,59 @@ class ProtectedNamesCheck:
                 *whole_target(pair),
             )
             for form in dict.fromkeys(m.group() for m in LEGAL_FORM_WITH_STOPS.finditer(pair.source))
-            # Case aside: Italian writes "S.p.A." and "S.p.a.".
-            if form.casefold() not in pair.target.casefold()
-        ]
+            if form not in pair.target
+            # Case aside where the form mixes cases: Italian writes "S.p.A." and "S.p.a."; but "S.a.B." for "S.A.B."
+            # is apertium's article.
+            and (not re.search(r"[a-z]\.", form) or form.casefold() not in pair.target.casefold())
+        ] + self._garbled_initials(pair)
+
+    def _garbled_initials(self, pair: TranslationPair) -> list[Finding]:
+        """Initials with full stops that came back with a word inside ("S.Un.Un." for "S.A.A."): the engine read a
+        letter as an article. Initials the target writes its own way ("EE. UU." for "U.S.") start otherwise."""
+        source_forms = {m.group() for m in _INITIALS.finditer(pair.source)}
+        findings = []
+        for match in _GARBLED.finditer(pair.target):
+            garbled = match.group()
+            pieces = garbled.rstrip(".").split(".")
+            if garbled in source_forms or not any(len(piece) > 1 for piece in pieces):
+                continue
+            for form in source_forms:
+                letters = form.rstrip(".").split(".")
+                if len(letters) == len(pieces) and letters[0] == pieces[0]:
+                    findings.append(
+                        Finding(
+                            self.name,
+                            Severity.HOLD,
+                            f"“{garbled}” is the source's “{form}” with a word inside: the engine read a letter as "
+                            "a word",
+                            match.start(),
+                            match.end(),
+                        )
+                    )
+                    break
+        return findings
+
+    def _split_numbered(self, pair: TranslationPair) -> list[Finding]:
+        """A numbered name split by a word the engine put inside ("ATP nuevo 250" for "ATP 250"): no translator
+        does that, whoever protected the name."""
+        findings = []
+        for term in dict.fromkeys(pair.protected_terms):
+            numbered = _NUMBERED_NAME.fullmatch(term)
+            if numbered is None or term in pair.target:
+                continue
+            name, number = numbered.group(1), numbered.group(2)
+            pattern = rf"(?<!\w){re.escape(name)}(?:\s+[^\W\d_]+){{1,2}}\s+{re.escape(number)}(?![\w])"
+            for match in re.finditer(pattern, pair.target):
+                findings.append(
+                    Finding(
+                        self.name,
+                        Severity.HOLD,
+                        f"the name “{term}” is split by a word inside it: “{match.group()}”",
+                        match.start(),
+                        match.end(),
+                    )
+                )
+        return findings
 
     def _term_finding(
         self,
