@@ -86,7 +86,7 @@ _NAME_HEURISTIC_OFF = frozenset({"de", "lb"})
 # translator renders in the target language ("Oficina Nacional de Estadística"), not a brand to keep: masking it
 # left it in English.
 # Companies ("Aurora Bank", "Siemens Energy") are not listed: their names stay as they are.
-_INSTITUTION_HEADS = frozenset(
+INSTITUTION_HEADS = frozenset(
     """
     office agency ministry department commission authority council committee court parliament assembly service
     university institute inspectorate directorate administration bureau board tribunal senate chamber government
@@ -193,7 +193,7 @@ def generic_institution(words: list[str], source: str, *, events: bool = False) 
     """Whether a run of capitalised words is the generic name of a public body ("National Statistics Office"),
     or with ``events`` also of an event or academy ("International Symposium"): common English words ending in a
     head noun."""
-    heads = _INSTITUTION_HEADS | _EVENT_HEADS if events else _INSTITUTION_HEADS
+    heads = INSTITUTION_HEADS | _EVENT_HEADS if events else INSTITUTION_HEADS
     public_bank = words[-1] == "Bank" and any(word.casefold() in _PUBLIC_BANK_WORDS for word in words[:-1])
     if primary_language_of(source) != "en" or (words[-1].casefold() not in heads and not public_bank):
         return False
@@ -316,7 +316,7 @@ class _NameFinder:
             words[0].group() in PARTICLES and len(words) >= 2
         ):
             return [NameSpan(words[0].start(), words[-1].end())]
-        if len(words) == 1 and self.english and texts[0].casefold() in _INSTITUTION_HEADS | _EVENT_HEADS:
+        if len(words) == 1 and self.english and texts[0].casefold() in INSTITUTION_HEADS | _EVENT_HEADS:
             # "Museum of Modern Textiles", "University of Porto": a head alone opens a description too.
             self.description_end = words[0].end()
         elif len(words) == 1:
@@ -378,7 +378,7 @@ class _NameFinder:
             or word in _LANGUAGES
             or word in _COMMON_PROPER
             or word in _CLDR_CITIES
-            or folded in _INSTITUTION_HEADS
+            or folded in INSTITUTION_HEADS
             or folded in _EVENT_HEADS
             or folded in GEOGRAPHIC_HEADS
             or opens_sentence(self.text, match.start())
@@ -398,7 +398,7 @@ class _NameFinder:
         "Minister of Finance", "Bank" in "Bank of England"; not "Shares" opening "Shares of Apple rose"."""
         if not word[:1].isupper():
             return False
-        if word in _NOT_NAME or word.casefold() in _INSTITUTION_HEADS or word.casefold() in _EVENT_HEADS:
+        if word in _NOT_NAME or word.casefold() in INSTITUTION_HEADS or word.casefold() in _EVENT_HEADS:
             return True
         return not opens_sentence(self.text, self.text.rfind(word, 0, position))
 

@@ -175,3 +175,21 @@ def test_a_numbered_name_split_by_a_word_holds_whoever_protected_it() -> None:
     target = "Ganó el ATP nuevo 250 acontecimiento en Kitzbühel."
     assert names_held(source, target, "es", protected=("ATP 250",)) == ["ATP nuevo 250"]
     assert names_held(source, "Ganó el torneo ATP 250 de Kitzbühel.", "es", protected=("ATP 250",)) == []
+
+
+def test_a_bodys_english_head_left_alone_after_the_rest_was_rendered_holds() -> None:
+    source = (
+        "Paraguay's National Civil Aviation Directorate has approved the route. The Financial Conduct Authority agreed."
+    )
+    target = (
+        "L'aviació Civil Nacional de Paraguai Directorate ja ha aprovat la ruta. "
+        "La Financial Conduct Authority ho va acceptar."
+    )
+    assert held(source, target, "ca") == ["Directorate"]
+
+
+def test_a_three_letter_english_half_of_a_hyphened_word_holds() -> None:
+    source = "The week brings together 340 start-ups."
+    target = "La setmana reuneix 340 inici-ups."
+    assert held(source, target, "ca") == ["inici-ups"]
+    assert held(source, "La setmana reuneix 340 empreses emergents.", "ca") == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from polywire.localize.checks import load_check
 from polywire.localize.checks.base import Severity, TranslationPair
+from polywire.localize.checks.oov_rate import countable_words
 
 
 def findings(source: str, target: str, tgt: str) -> list[tuple[Severity, str]]:
@@ -27,3 +28,22 @@ def test_a_telephone_number_kept_is_no_grouped_figure() -> None:
     source = "They recalled 23,400 helmets; call +420 234 567 890 or 0800 917 4402."
     target = "Recolheram 23 400 capacetes; ligue para o +420 234 567 890 ou o 0800 917 4402."
     assert findings(source, target, "pt") == []
+
+
+def oov(source: str, target: str, tgt: str) -> list[tuple[Severity, str]]:
+    pair = TranslationPair.build(source=source, target=target, source_lang="en", target_lang=tgt)
+    return [(f.severity, f.message) for f in load_check("oov_rate").run(pair)]
+
+
+def test_borrowed_words_elided_names_and_prefixed_words_are_not_unknown() -> None:
+    """ "tenges" inflects a source word, "d'Aktaou" is a name after an elided particle, "subdistritos" a prefix on a
+    word: a translator's choices, not gibberish."""
+    source = "Revenue rose to 412 billion tenge as shipments from Aktau grew in 64 subdistricts of the region."
+    french = "Le chiffre d'affaires a atteint 412 milliards de tenges, les expéditions d'Aktaou ayant augmenté."
+    pair = TranslationPair.build(source=source, target=french, source_lang="en", target_lang="fr")
+    counted = {token.text for token in countable_words(pair)}
+    assert "tenges" not in counted and "d'Aktaou" not in counted and "expéditions" in counted
+    spanish = "Los envíos de Aktau crecieron en 64 subdistritos de la región, y los ingresos subieron."
+    assert oov(source, spanish, "es") == []
+    glued = "Los envíos de Aktau crecieron en 64 distritosdela región, y los ingresos subieron."
+    assert [severity for severity, _ in oov(source, glued, "es")] == [Severity.HOLD]

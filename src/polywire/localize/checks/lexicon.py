@@ -34,6 +34,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import wordfreq
+from babel import Locale, UnknownLocaleError
+from babel.numbers import get_currency_name, list_currencies
 
 # Where Debian and most distributions install hunspell dictionaries; DICPATH is hunspell's own override.
 _DICTIONARY_DIRS = ("/usr/share/hunspell", "/usr/share/myspell/dicts", "/usr/share/myspell")
@@ -94,6 +96,23 @@ def phrase_zipf(phrase: str, language: str) -> float:
         return float(wordfreq.zipf_frequency(phrase, language))
     except LookupError:
         return 0.0
+
+
+@lru_cache(maxsize=64)
+def currency_words(language: str) -> frozenset[str]:
+    """The words of the currency names CLDR gives in ``language``, singular and plural, casefolded: Catalan and
+    French write "tenge", Spanish "colones". A currency kept as the source borrowed it is the target's word too,
+    though no speller has it."""
+    found: set[str] = set()
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return frozenset()
+    for code in list_currencies():
+        for count in (None, 1, 2, 5):
+            name = get_currency_name(code, count, locale=locale)
+            found.update(word.casefold() for word in re.findall(r"[^\W\d_]+", name))
+    return frozenset(found)
 
 
 def _dictionary_dirs() -> list[Path]:

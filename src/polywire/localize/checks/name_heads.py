@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import pairwise
 
 from polywire.localize.checks.base import Token, TranslationPair
 from polywire.localize.checks.lexicon import misspelt, zipf
 from polywire.localize.checks.vocabulary import is_target_word, target_misspelt
-from polywire.localize.names import GEOGRAPHIC_HEADS, opens_sentence
+from polywire.localize.names import GEOGRAPHIC_HEADS, INSTITUTION_HEADS, opens_sentence
 
 # A proper name's word is no common English word (wordfreq Zipf below 4: "Wey", "Sligo", "Saint-Aubin"); "Energy"
 # in "Harbour Energy" is one, and the run is a company's name.
@@ -63,7 +64,7 @@ def kept_heads(pair: TranslationPair) -> list[KeptHead]:
     places = _place_heads(pair)
     halves = [
         h
-        for h in _half_rendered(pair) + _link_rendered(pair)
+        for h in _half_rendered(pair) + _link_rendered(pair) + _orphan_heads(pair)
         if not any(p.start < h.end and h.start < p.end for p in places)
     ]
     return sorted(places + halves, key=lambda kept: kept.start)
@@ -201,4 +202,25 @@ def _link_rendered(pair: TranslationPair) -> list[KeptHead]:
         ):
             english = pair.target[left.start : right.end]
             found.append(KeptHead(left.start, right.end, english, link.text, Shape.LINK_RENDERED))
+    return found
+
+
+def _orphan_heads(pair: TranslationPair) -> list[KeptHead]:
+    """A body's English head noun left alone where the rest of its name was rendered: "l'aviació Civil Nacional de
+    Paraguai Directorate" from "Paraguay's National Civil Aviation Directorate". Kept whole, the name would keep
+    the word before the head too ("Financial Conduct Authority")."""
+    before: dict[str, set[str]] = {}
+    for run in _capitalised_runs(pair.source_words, pair.source):
+        for left, head in pairwise(run):
+            if head.text.casefold() in INSTITUTION_HEADS:
+                before.setdefault(head.text, set()).add(left.text)
+    found: list[KeptHead] = []
+    tokens = pair.target_words
+    for index, token in enumerate(tokens):
+        if token.text not in before or not _left_in_english(token.text, pair):
+            continue
+        neighbour = tokens[index - 1].text if index > 0 else ""
+        if neighbour in before[token.text]:
+            continue
+        found.append(KeptHead(token.start, token.end, token.text, neighbour, Shape.HALF_RENDERED))
     return found

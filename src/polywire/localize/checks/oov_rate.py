@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from polywire.localize.checks.base import Finding, Severity, Token, TranslationPair, quote
-from polywire.localize.checks.lexicon import dictionary_for, misspelt, zipf
+from polywire.localize.checks.lexicon import currency_words, dictionary_for, misspelt, zipf
 from polywire.localize.checks.vocabulary import older_spellings
 from polywire.localize.segment import is_abbreviation
 
@@ -43,6 +43,16 @@ _CLOSED_COMPOUNDS = frozenset(
     | {"zh", "ja", "ko", "th", "lo", "km", "my"}
 )
 _MIN_GLUED = 5
+# A particle elided before a name: "d'Aktaou", "l'Almaty".
+_ELIDED_NAME = re.compile(r"^[^\W\d_]{1,4}['’][^\W\d_a-z]")
+_MIN_BORROWED = 4
+# Prefixes the Romance languages join to any word: "subdistritos", "multimodal", "interurbà".
+_PREFIXES = frozenset(
+    """
+    sub pre pos post re co anti inter intra multi micro macro mini super hiper ultra extra auto bio eco semi bi tri
+    tele vice contra sobre
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
 # Parts of a glued word: words of four letters or more at Zipf ≥ 3, shorter ones only if they are as common as
 # function words ("de", "la", "en", "dos"), so that prefixes and syllables ("re", "co", "tem") do not count.
 _PART_ZIPF = 3.0
@@ -67,15 +77,28 @@ def countable_words(pair: TranslationPair) -> list[Token]:
     counted = []
     language = pair.target_primary
     sentence_starts = {s.start for s in pair.target_sentences}
+
+    def borrowed_stems(folded: str) -> list[str]:
+        return [word for word in source_words if len(word) >= _MIN_BORROWED and folded[:3] == word[:3]]
+
     for token in pair.target_words:
         text = token.text
-        if len(text) < 2 or text.isupper() or text.casefold() in source_words:
+        folded = text.casefold()
+        if len(text) < 2 or text.isupper() or folded in source_words:
             continue
         if pair.target.startswith(".", token.end) and is_abbreviation(text, language):
             continue
         # Outside German, which capitalises nouns, a capitalised word inside a sentence is a name, and a
-        # transliterated name ("Kvala Lumpūras") is in no dictionary.
-        if language != "de" and text[:1].isupper() and token.start not in sentence_starts:
+        # transliterated name ("Kvala Lumpūras") is in no dictionary; so is one after an elided particle
+        # ("d'Aktaou").
+        elided = _ELIDED_NAME.match(text)
+        if language != "de" and (text[:1].isupper() or elided) and token.start not in sentence_starts:
+            continue
+        # A source word the translation kept and inflected ("tenges" from "tenge"), or a currency the target's
+        # CLDR names give, is borrowed, not unknown.
+        if any(folded.startswith(word) and len(folded) - len(word) <= 2 for word in borrowed_stems(folded)):
+            continue
+        if folded in currency_words(language):
             continue
         if text.startswith(name_starts) and any(
             text.startswith(name) and len(text) - len(name) <= _INFLECTION for name in names
@@ -133,10 +156,15 @@ class OovRateCheck:
                     findings.append(self._glued_finding(piece, glued_figure, start, pair))
                     continue
                 parts = _split_glued(piece, languages)
-                # A source word glued to a target word is source_words' finding ("autobuseselectric").
-                if parts is None or any(
-                    zipf(part, pair.source_primary) > zipf(part, pair.target_primary) + _FOREIGN_MARGIN
-                    for part in parts
+                # A source word glued to a target word is source_words' finding ("autobuseselectric"); a prefix
+                # joined to a word is a word the speller lacks, not a glue ("subdistritos").
+                if (
+                    parts is None
+                    or parts[0].casefold() in _PREFIXES
+                    or any(
+                        zipf(part, pair.source_primary) > zipf(part, pair.target_primary) + _FOREIGN_MARGIN
+                        for part in parts
+                    )
                 ):
                     continue
                 findings.append(self._glued_finding(piece, parts, start, pair))

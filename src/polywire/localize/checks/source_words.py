@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from polywire.localize.checks.base import Finding, Severity, Token, TranslationPair
 from polywire.localize.checks.exonyms import kept_exonyms
-from polywire.localize.checks.lexicon import misspelt, phrase_zipf, zipf
+from polywire.localize.checks.lexicon import currency_words, misspelt, phrase_zipf, zipf
 from polywire.localize.checks.name_heads import Shape, kept_heads
 from polywire.localize.checks.numbers import is_foreign_month
 from polywire.localize.checks.territories import english_demonyms, kept_territories
@@ -53,6 +53,7 @@ _SHARED_FLOOR = 1.5
 _SPECIALISED = 3.5
 _COMMON_SHARED_MARGIN = 0.6
 _MIN_PART = 4
+_SHORT_PART_ZIPF = 4.0
 _MIN_TARGET_PART = 3
 _MIN_GLUED = 7
 _CJK_TARGETS = {"zh", "ja", "ko"}
@@ -163,7 +164,8 @@ class SourceWordsCheck:
         text = token.text
         if rejected is None or text not in rejected or text not in {t.text for t in pair.source_words}:
             return None
-        if self._shared_word(text, pair):
+        if self._shared_word(text, pair) or text.casefold() in currency_words(pair.target_primary):
+            # "tenge" in Catalan: a currency the target's own CLDR names give is its word too.
             return None
         if text[:1].islower() or self._capitalised_by_position(text, pair):
             return Finding(
@@ -441,11 +443,19 @@ class SourceWordsCheck:
         source_parts = {part.casefold() for t in pair.source_words for part in t.text.split("-")}
         for part in token.text.split("-"):
             folded = part.casefold()
-            if len(part) < _MIN_PART or not part[:1].islower() or folded not in source_parts:
+            short = len(part) == _MIN_PART - 1
+            if (len(part) < _MIN_PART and not short) or not part[:1].islower() or folded not in source_parts:
                 continue
             source_zipf = zipf(folded, pair.source_primary)
             target_zipf = zipf(folded, pair.target_primary)
-            if source_zipf >= _COMMON_IN_SOURCE and source_zipf - target_zipf >= _MARGIN and target_zipf < 3.0:
+            if short:
+                # Three letters ("inici-ups" from "start-ups"): wordfreq counts them in every language's texts, so
+                # only a common English word the target's speller rejects counts.
+                target_rejects = misspelt(pair.target_lang, frozenset({folded}))
+                left = bool(target_rejects) and source_zipf >= _SHORT_PART_ZIPF and source_zipf - target_zipf >= _MARGIN
+            else:
+                left = source_zipf >= _COMMON_IN_SOURCE and source_zipf - target_zipf >= _MARGIN and target_zipf < 3.0
+            if left:
                 return Finding(
                     self.name,
                     Severity.HOLD,
