@@ -111,7 +111,8 @@ _EVENT_HEADS = frozenset(
 GEOGRAPHIC_HEADS = frozenset(
     """
     river lake bridge mount mountain mountains bay island islands valley canal strait gulf cape peninsula desert
-    forest park harbour harbor port estuary city county province
+    forest park harbour harbor port estuary city county province lowland lowlands plain plains delta basin plateau
+    glacier lagoon
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 # Nouns numbered in ordinary prose, which a translator translates: "Phase 2" → "fase 2", "Terminal 5".
@@ -345,6 +346,9 @@ class _NameFinder:
             if (
                 word in _NOT_NAME
                 or word in _CURRENCIES
+                # A country or city before a figure is a score or a tally ("beat Spain 34–17"), not a product.
+                or word in _COUNTRIES
+                or word in _CLDR_CITIES
                 or word.casefold() in _NUMBERED_NOUNS
                 or _YEAR.fullmatch(number.group("number"))
             ):

@@ -193,3 +193,25 @@ def test_a_three_letter_english_half_of_a_hyphened_word_holds() -> None:
     target = "La setmana reuneix 340 inici-ups."
     assert held(source, target, "ca") == ["inici-ups"]
     assert held(source, "La setmana reuneix 340 empreses emergents.", "ca") == []
+
+
+def test_a_name_kept_but_for_its_first_or_last_word_holds() -> None:
+    source = "Rwanda Biomedical Centre said on Wednesday that the Sri Lanka Tea Board agreed."
+    target = "Ruanda Biomedical Centre va dir dimecres que la Sri Lanka Tea Entaula hi va estar d'acord."
+    assert held(source, target, "ca") == ["Biomedical Centre", "Sri Lanka Tea"]
+    # A title before a name is no part of it, and a sentence's article is none either.
+    titled = "Developer Caledon Hydro expects work to start. The Baltic Book Fair opens."
+    kept = "Desenvolupador Caledon Hydro espera començar. La Baltic Book Fair obre."
+    assert held(titled, kept, "ca") == []
+
+
+def test_a_half_rendered_name_holds_though_its_first_english_word_is_common_in_the_target() -> None:
+    source = "The Museum of Black Civilisations in Dakar has received 48 masks."
+    target = "El Museu de Black Civilisations a Dakar ha rebut 48 màscares."
+    assert held(source, target, "ca") == ["Black Civilisations"]
+
+
+def test_a_country_before_a_score_is_no_numbered_product_and_its_english_form_holds() -> None:
+    source = "Georgia beat Spain 34–17 in the final."
+    target = "Geòrgia va guanyar Spain 34–17 a la final."
+    assert held(source, target, "ca", protected=("Spain 34",), masked=("Spain 34",)) == ["Spain"]

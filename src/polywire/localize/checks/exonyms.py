@@ -3,7 +3,7 @@
 
 CLDR (territories.py) knows countries and some cities; for rivers, regions and other cities the apertium lexicons
 know many (`polywire.localize.gazetteer`). A source word is asked about when the translation keeps it verbatim and
-it stands alone or beside common English words ("Lower Bavaria"): a word of a longer name ("Paris Hilton",
+it stands alone or beside words of position ("Lower Bavaria"): a word of a longer name ("Paris Hilton",
 "Fuentes de Ebro") is kept with it. Whether the kept form is a defect is for the target's texts to say, as for
 countries: the place's own form clearly more common (Zipf 0.3 or more) holds, otherwise it warns ("Porto" beside
 "Oporto" in Spanish). The target's speller is no judge here: Catalan's knows "Bavaria", a brand.
@@ -23,8 +23,11 @@ from polywire.localize.names import PARTICLES
 
 # How much more common (Zipf) the target's own form must be for the English form to hold.
 OWN_FORM_MARGIN = 0.3
-# Capitalised words that may stand beside a place without making a longer name ("Lower Bavaria", "North Rhine").
-_COMMON_ENGLISH = 4.0
+# Capitalised words that may stand beside a place without making a longer name ("Lower Bavaria", "Northern
+# Piedmont"); any other word makes one ("Baltic Book Fair", "Bavaria Yachts").
+_PLACE_MODIFIERS = frozenset(
+    "lower upper north south east west northern southern eastern western central greater inner outer".split()  # noqa: SIM905
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +63,8 @@ def kept_exonyms(pair: TranslationPair) -> list[KeptExonym]:
 
 
 def _lone_capitals(pair: TranslationPair) -> list[str]:
-    """Capitalised source words that stand alone, or beside common English words only ("Lower Bavaria"); not one
-    of a name joined by a particle ("Fuentes de Ebro")."""
+    """Capitalised source words that stand alone, or beside words of position only ("Lower Bavaria"); not one of a
+    name joined by a particle ("Fuentes de Ebro")."""
     lone: dict[str, None] = {}
     run: list[Token] = []
     for token in [*pair.source_words, None]:
@@ -72,11 +75,7 @@ def _lone_capitals(pair: TranslationPair) -> list[str]:
             continue
         while run and run[-1].text in PARTICLES:
             run.pop()
-        proper = [
-            t.text
-            for t in run
-            if t.text not in PARTICLES and zipf(t.text.casefold(), pair.source_primary) < _COMMON_ENGLISH
-        ]
+        proper = [t.text for t in run if t.text.casefold() not in _PLACE_MODIFIERS]
         if len(proper) == 1:
             lone[proper[0]] = None
         run = [token] if token is not None and token.text[:1].isupper() else []

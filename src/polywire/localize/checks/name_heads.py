@@ -23,15 +23,16 @@ from itertools import pairwise
 
 from polywire.localize.checks.base import Token, TranslationPair
 from polywire.localize.checks.lexicon import misspelt, zipf
+from polywire.localize.checks.territories import english_place_names
 from polywire.localize.checks.vocabulary import is_target_word, target_misspelt
 from polywire.localize.names import GEOGRAPHIC_HEADS, INSTITUTION_HEADS, opens_sentence
 
 # A proper name's word is no common English word (wordfreq Zipf below 4: "Wey", "Sligo", "Saint-Aubin"); "Energy"
 # in "Harbour Energy" is one, and the run is a company's name.
 _COMMON_ENGLISH = 4.0
-# An English word left untranslated is common in English (Zipf 3: once per million words) and at least ten times
-# rarer in the target language's texts.
-_LEFT_ENGLISH = 3.0
+# An English word left untranslated is common in English (Zipf 2.5: once in three million words; "Civilisations")
+# and at least ten times rarer in the target language's texts.
+_LEFT_ENGLISH = 2.5
 _MARGIN = 1.0
 # Link words inside a rendered name, by target language: "Ministerio de …", "Infraestructura y …".
 _LINKS = frozenset("de del y e i et da do das dos du des della di".split())  # noqa: SIM905 - a word list
@@ -59,12 +60,14 @@ class KeptHead:
 
 def kept_heads(pair: TranslationPair) -> list[KeptHead]:
     """Place heads kept beside a name and names half rendered, in target order."""
-    if pair.source_primary != "en" or pair.target_primary == "en":
+    # Chinese, Japanese and Korean write English names in Latin letters inside their own script: no word of theirs
+    # stands beside one as a rendered part of it.
+    if pair.source_primary != "en" or pair.target_primary in {"en", "zh", "ja", "ko"}:
         return []
     places = _place_heads(pair)
     halves = [
         h
-        for h in _half_rendered(pair) + _link_rendered(pair) + _orphan_heads(pair)
+        for h in _half_rendered(pair) + _link_rendered(pair) + _orphan_heads(pair) + _end_rendered(pair)
         if not any(p.start < h.end and h.start < p.end for p in places)
     ]
     return sorted(places + halves, key=lambda kept: kept.start)
@@ -142,26 +145,35 @@ def _half_rendered(pair: TranslationPair) -> list[KeptHead]:
     def spaced(left: Token, right: Token) -> bool:
         return pair.target[left.end : right.start] == " "
 
+    def run_from(index: int, step: int) -> list[int]:
+        """The capitalised source words from ``index`` on, forwards or backwards, that only spaces separate."""
+        run: list[int] = []
+        while 0 <= index < len(tokens) and tokens[index].text in source_capitals:
+            if run and not spaced(*sorted((tokens[run[-1]], tokens[index]), key=lambda t: t.start)):
+                break
+            run.append(index)
+            index += step
+        return run
+
     found: list[KeptHead] = []
     for index in range(1, len(tokens) - 1):
         before, link, after = tokens[index - 1], tokens[index], tokens[index + 1]
         if link.text not in _LINKS | _RENDERED_LINKS or not (spaced(before, link) and spaced(link, after)):
             continue
-        if rendered_word(before) and not opens_sentence(pair.target, before.start) and english_word(after):
-            # The English part runs on over the capitalised source words that follow ("Water Management").
-            first = last = index + 1
-            while (
-                last + 1 < len(tokens)
-                and tokens[last + 1].text in source_capitals
-                and spaced(tokens[last], tokens[last + 1])
-            ):
-                last += 1
+        following = run_from(index + 1, 1)
+        preceding = run_from(index - 1, -1)
+        if (
+            rendered_word(before)
+            and not opens_sentence(pair.target, before.start)
+            and any(english_word(tokens[i]) for i in following)
+        ):
+            # The English part runs on over the capitalised source words that follow ("Water Management", "Black
+            # Civilisations", whose "Black" alone is common in Catalan texts too).
+            first, last = following[0], following[-1]
             context = pair.target[before.start : link.end] + " …"
-        elif english_word(before) and rendered_word(after):
+        elif any(english_word(tokens[i]) for i in preceding) and rendered_word(after):
             # … and back over those before it ("European Bank").
-            first = last = index - 1
-            while first > 0 and tokens[first - 1].text in source_capitals and spaced(tokens[first - 1], tokens[first]):
-                first -= 1
+            first, last = preceding[-1], preceding[0]
             context = "… " + pair.target[link.start : after.end]
         else:
             continue
@@ -223,4 +235,40 @@ def _orphan_heads(pair: TranslationPair) -> list[KeptHead]:
         if neighbour in before[token.text]:
             continue
         found.append(KeptHead(token.start, token.end, token.text, neighbour, Shape.HALF_RENDERED))
+    return found
+
+
+_DETERMINERS = frozenset({"The", "A", "An", "This", "That", "These", "Those", "Its", "Their", "Our"})
+
+
+def _end_rendered(pair: TranslationPair) -> list[KeptHead]:
+    """A name of three or more words kept but for its first or last, which the engine rendered: "Ruanda Biomedical
+    Centre" from "Rwanda Biomedical Centre", "Sri Lanka Tea Entaula" from "Sri Lanka Tea Board"."""
+    source_capitals = {t.text for t in pair.source_words if t.text[:1].isupper()}
+    found: list[KeptHead] = []
+    for run in _capitalised_runs(pair.source_words, pair.source):
+        # "The Baltic Book Fair" opens a sentence: its article is no word of the name.
+        while run and run[0].text in _DETERMINERS:
+            run = run[1:]
+        if len(run) < 3:
+            continue
+        for kept_words, rendered_side in ((run[1:], "before"), (run[:-1], "after")):
+            if not any(_left_in_english(token.text, pair) for token in kept_words):
+                continue
+            kept = pair.source[kept_words[0].start : kept_words[-1].end]
+            for match in re.finditer(rf"(?<![\w-]){re.escape(kept)}(?![\w-])", pair.target):
+                if rendered_side == "before":
+                    neighbour = re.search(r"([^\W\d_]+) $", pair.target[: match.start()])
+                else:
+                    neighbour = re.match(r" ([^\W\d_]+)", pair.target[match.end() :])
+                if neighbour is None:
+                    continue
+                word = neighbour.group(1)
+                if not word[:1].isupper() or word in source_capitals:
+                    continue
+                # Before the name, a rendered place ("Ruanda" for "Rwanda"), not a rendered title ("Desarrollador
+                # Caledon Hydro"). After it, the rendered head ("Entaula").
+                if rendered_side == "before" and run[0].text not in english_place_names():
+                    continue
+                found.append(KeptHead(match.start(), match.end(), kept, word, Shape.HALF_RENDERED))
     return found

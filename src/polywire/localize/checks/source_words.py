@@ -93,11 +93,18 @@ class SourceWordsCheck:
         findings: list[Finding] = []
         bodies = self._generic_bodies(pair, shielded)
         findings.extend(bodies)
-        findings.extend(self._territories(pair, shielded, names))
         # A name masking found by itself is its guess, and "River" kept beside "Wey" is English all the same; only
         # the publisher's terms are kept as they are.
         masked = set(pair.masked_names)
         publisher = tuple((start, end) for start, end in shielded if pair.target[start:end] not in masked)
+        # A masked guess of one capitalised word and a figure ("Spain 34" of "beat Spain 34–17") is no name a
+        # country could belong to.
+        named = tuple(
+            (start, end)
+            for start, end in names
+            if pair.target[start:end] not in masked or len(re.findall(r"\b[^\W\d_a-z]", pair.target[start:end])) >= 2
+        )
+        findings.extend(self._territories(pair, publisher, named))
         findings.extend(self._exonyms(pair, publisher, tuple((f.start, f.end) for f in findings)))
         findings.extend(self._kept_heads(pair, publisher, tuple((f.start, f.end) for f in findings)))
         findings.extend(self._demonyms(pair, publisher, rejected, tuple((f.start, f.end) for f in findings)))

@@ -102,6 +102,12 @@ def english_demonyms() -> frozenset[str]:
     return frozenset(word for word in used if word.casefold() in lowercase)
 
 
+@cache
+def english_place_names() -> frozenset[str]:
+    """The English names of the countries, regions and cities CLDR translates ("Rwanda", "New York")."""
+    return frozenset(name for code, name in _names("en").items() if not code.startswith("lang:"))
+
+
 def english_city_names() -> frozenset[str]:
     """The English names of the cities CLDR translates ("New York", "Mexico City"), for masking to leave alone."""
     return frozenset(name for code, name in _names("en").items() if code.startswith("city:"))
