@@ -106,8 +106,7 @@ def flow_names(source: str, target_lang: str, terms: tuple[str, ...]) -> tuple[s
         dict.fromkeys(
             term
             for term in terms
-            if kinds.get(term) is Kind.NAME
-            or (term not in kinds and term[:1].isupper() and not LINK.search(term))
+            if kinds.get(term) is Kind.NAME or (term not in kinds and term[:1].isupper() and not LINK.search(term))
         )
     )
 
