@@ -12,7 +12,7 @@ PACKAGES=(
   apertium-eng-spa apertium-eng-cat apertium-es-pt apertium-fr-es apertium-spa-cat apertium-por-cat
   lttoolbox-dev
   hunspell
-  hunspell-de-de hunspell-lt hunspell-es hunspell-en-us hunspell-fr hunspell-pt-pt hunspell-pt-br hunspell-ca
+  hunspell-de-de hunspell-lt hunspell-es hunspell-en-us hunspell-en-gb hunspell-fr hunspell-pt-pt hunspell-pt-br hunspell-ca
   chromium
 )
 

@@ -9,6 +9,7 @@ import pytest
 
 from polywire.localize.checks import lexicon
 from polywire.localize.checks.base import TranslationPair, words
+from polywire.localize.checks.lexicon import dictionary_for, english_common_word
 from polywire.localize.checks.vocabulary import source_names, target_misspelt
 from tests.conftest import missing
 
@@ -154,3 +155,11 @@ def test_sentence_words_match_words_of_the_sentence_text() -> None:
             expected = [t.text for t in words(sentence.text)]
             assert [t.text for t in pair.sentence_words(sentence, target=target)] == expected
     assert [t.text for t in words(source)] == ["See", "for", "more", "Write", "to", "today", "Done"]
+
+
+def test_an_english_common_word_is_one_an_american_or_british_speller_knows_in_lowercase() -> None:
+    for tag in ("en-US", "en-GB"):
+        if dictionary_for(tag) is None:
+            missing(f"hunspell's {tag} dictionary is not installed (apt-get install hunspell-{tag.lower()})")
+    assert english_common_word("fisheries") and english_common_word("civilisations")
+    assert not english_common_word("queensland")

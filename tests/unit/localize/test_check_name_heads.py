@@ -215,3 +215,20 @@ def test_a_country_before_a_score_is_no_numbered_product_and_its_english_form_ho
     source = "Georgia beat Spain 34–17 in the final."
     target = "Geòrgia va guanyar Spain 34–17 a la final."
     assert held(source, target, "ca", protected=("Spain 34",), masked=("Spain 34",)) == ["Spain"]
+
+
+def test_a_place_beside_a_rendered_name_is_no_english_left_in_it() -> None:
+    """ "Queensland" and "St Pancras" are places, not English words; "Philadelphie" is a place, not a common noun."""
+    source = (
+        "Queensland Health said trains from London St Pancras and Cologne meet at the Pennsylvania Convention Center."
+    )
+    spanish = "El Departamento de Salud de Queensland dijo que los trenes de St Pancras y Colonia llegan al centro."
+    assert held(source, spanish, "es") == []
+    french = "Ils se retrouvent au Pennsylvania Convention Center de Philadelphie."
+    assert held("They meet at the Pennsylvania Convention Center in Philadelphia.", french, "fr") == []
+
+
+def test_the_people_of_a_place_are_no_name_fused_with_a_word() -> None:
+    source = "Voters in Bern approved the cantonal budget."
+    target = "Os eleitores de Berna aprovaram o orçamento; os Berneses votaram em massa."
+    assert names_held(source, target, "pt") == []

@@ -22,6 +22,7 @@ SETS = {
     "qa_blind8": (30, 24),
     "qa_blind9": (30, 32),
     "qa_blind10": (30, 32),
+    "qa_blind11": (30, 32),
 }
 
 

@@ -98,6 +98,15 @@ def phrase_zipf(phrase: str, language: str) -> float:
         return 0.0
 
 
+@lru_cache(maxsize=4096)
+def english_common_word(word: str) -> bool:
+    """Whether an American or a British speller accepts ``word`` in lowercase: an English word, not a name
+    ("fisheries", "civilisations"; not "queensland"). Without either dictionary, whether wordfreq knows it."""
+    verdicts = [misspelt(tag, frozenset({word})) for tag in ("en-US", "en-GB")]
+    known = [word not in rejected for rejected in verdicts if rejected is not None]
+    return any(known) if known else zipf(word, "en") > 0
+
+
 @lru_cache(maxsize=64)
 def currency_words(language: str) -> frozenset[str]:
     """The words of the currency names CLDR gives in ``language``, singular and plural, casefolded: Catalan and

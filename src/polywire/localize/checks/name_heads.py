@@ -22,7 +22,7 @@ from enum import StrEnum
 from itertools import pairwise
 
 from polywire.localize.checks.base import Token, TranslationPair
-from polywire.localize.checks.lexicon import misspelt, zipf
+from polywire.localize.checks.lexicon import english_common_word, misspelt, zipf
 from polywire.localize.checks.territories import english_place_names
 from polywire.localize.checks.vocabulary import is_target_word, target_misspelt
 from polywire.localize.names import GEOGRAPHIC_HEADS, INSTITUTION_HEADS, opens_sentence
@@ -80,6 +80,9 @@ def _left_in_english(word: str, pair: TranslationPair) -> bool:
     english = zipf(folded, "en")
     if english < _LEFT_ENGLISH or english - zipf(folded, pair.target_primary) < _MARGIN:
         return False
+    if not english_common_word(folded):
+        # A place or a name ("Queensland", "St Pancras"), not an English word a translator renders.
+        return False
     rejected = misspelt(pair.target_lang, frozenset({word, folded}))
     if rejected is None:
         return not is_target_word(word, pair, target_misspelt(pair))
@@ -130,14 +133,13 @@ def _half_rendered(pair: TranslationPair) -> list[KeptHead]:
 
     def rendered_word(token: Token) -> bool:
         # A common noun of the target, capitalised inside a name: not a place or a person, which "y" may join to
-        # another name ("España y Financial Conduct Authority").
-        return (
-            token.text[:1].isupper()
-            and token.text not in source_capitals
-            and is_target_word(
-                token.text.casefold(), pair, misspelt(pair.target_lang, frozenset({token.text.casefold()}))
-            )
-        )
+        # another name ("España y Financial Conduct Authority", "Convention Center de Philadelphie"). The speller
+        # decides: word lists count places in lowercase too.
+        if not token.text[:1].isupper() or token.text in source_capitals:
+            return False
+        lowercase = token.text.casefold()
+        rejected = misspelt(pair.target_lang, frozenset({lowercase}))
+        return zipf(lowercase, pair.target_primary) >= 3.0 if rejected is None else lowercase not in rejected
 
     def english_word(token: Token) -> bool:
         return token.text in source_capitals and len(token.text) >= 4 and _left_in_english(token.text, pair)

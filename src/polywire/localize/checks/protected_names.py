@@ -35,6 +35,13 @@ _GARBLED = re.compile(r"(?<![\w.])(?:[^\W\d_]{1,3}\.){2,}")
 # A name with a number: "ATP 250", "Kite 7", "Atlas 3.2".
 _NUMBERED_NAME = re.compile(r"([^\W\d][\w&'-]*(?: [^\W\d][\w&'-]*)*) (\d[\w.]*)")
 _INFLECTION = 3
+# Endings that make a place's people or adjective in the Romance languages: "Berneses", "Bernois", "Quebequense",
+# "Torinese", "Genovés".
+_DEMONYM_ENDING = re.compile(
+    r"(?:e|i)?(?:s|ses|sa|sas|ês|és|esa|eses|esas|ense|enses|ano|anos|ana|anas|ino|inos|ina|inas|eño|eños|eña|eñas|"
+    r"ois|oise|oises|ien|iens|ienne|iennes|ais|aise|aises|ese|esi|è|ès|esos)",
+    re.IGNORECASE,
+)
 _MIN_TAIL = 3
 _WORD_FLOOR = 3.0
 _NEAR_MISS = 0.8
@@ -248,7 +255,8 @@ class ProtectedNamesCheck:
             if not text.startswith(name) or len(text) - len(name) < _MIN_TAIL:
                 continue
             rest = text[len(name) :]
-            if rest[0] in "-'’":
+            if rest[0] in "-'’" or _DEMONYM_ENDING.fullmatch(rest):
+                # "Berneses", "bernois", "quebequense": the people of a place, not the place fused with a word.
                 continue
             for inflection in range(_INFLECTION + 1):
                 tail = rest[inflection:]
