@@ -10,24 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from polywire.localize.checks import load_check
-from polywire.localize.checks.base import Severity, TranslationPair
 from polywire.localize.checks.lexicon import dictionary_for
 from tests.conftest import missing
+from tests.unit.localize.checking import held_spans, run_check
 
 
 def held(
     source: str, target: str, tgt: str, *, protected: tuple[str, ...] = (), masked: tuple[str, ...] = ()
 ) -> list[str]:
-    pair = TranslationPair.build(
-        source=source,
-        target=target,
-        source_lang="en",
-        target_lang=tgt,
-        protected_terms=protected,
-        masked_names=masked,
-    )
-    return [target[f.start : f.end] for f in load_check("source_words").run(pair) if f.severity is Severity.HOLD]
+    return held_spans(run_check("source_words", source, target, tgt, protected=protected, masked=masked), target)
 
 
 @pytest.fixture(autouse=True)
@@ -151,10 +142,7 @@ def test_a_country_adjective_before_a_common_word_names_a_company() -> None:
 
 
 def names_held(source: str, target: str, tgt: str, *, protected: tuple[str, ...] = ()) -> list[str]:
-    pair = TranslationPair.build(
-        source=source, target=target, source_lang="en", target_lang=tgt, protected_terms=protected
-    )
-    return [target[f.start : f.end] for f in load_check("protected_names").run(pair) if f.severity is Severity.HOLD]
+    return held_spans(run_check("protected_names", source, target, tgt, protected=protected), target)
 
 
 def test_initials_that_came_back_with_a_word_inside_hold_and_the_targets_own_initials_do_not() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from polywire.localize.checks import load_check
 from polywire.localize.checks.base import Finding, Severity, TranslationPair
 from polywire.localize.checks.lexicon import dictionary_for
 from tests.conftest import missing
+from tests.unit.localize.checking import held_spans, run_check
 
 
 def run(
@@ -21,20 +21,11 @@ def run(
     unknown: tuple[tuple[int, int], ...] = (),
     pivots: tuple[str, ...] = (),
 ) -> list[Finding]:
-    pair = TranslationPair.build(
-        source=source,
-        target=target,
-        source_lang="en",
-        target_lang=tgt,
-        protected_terms=protected,
-        unknown_spans=unknown,
-        pivot_languages=pivots,
-    )
-    return load_check(name).run(pair)
+    return run_check(name, source, target, tgt, protected=protected, unknown=unknown, pivots=pivots)
 
 
 def held(findings: list[Finding], target: str) -> list[str]:
-    return [target[f.start : f.end] for f in findings if f.severity is Severity.HOLD]
+    return held_spans(findings, target)
 
 
 @pytest.fixture(autouse=True)
