@@ -78,8 +78,14 @@ def countable_words(pair: TranslationPair) -> list[Token]:
     language = pair.target_primary
     sentence_starts = {s.start for s in pair.target_sentences}
 
+    # Source words by their first three letters: the inflections a target word may carry are looked up, not searched.
+    stems: dict[str, list[str]] = {}
+    for word in source_words:
+        if len(word) >= _MIN_BORROWED:
+            stems.setdefault(word[:3], []).append(word)
+
     def borrowed_stems(folded: str) -> list[str]:
-        return [word for word in source_words if len(word) >= _MIN_BORROWED and folded[:3] == word[:3]]
+        return stems.get(folded[:3], [])
 
     for token in pair.target_words:
         text = token.text
