@@ -23,6 +23,7 @@ SETS = {
     "qa_blind9": (30, 32),
     "qa_blind10": (30, 32),
     "qa_blind11": (30, 32),
+    "qa_blind12": (30, 32),
 }
 
 
