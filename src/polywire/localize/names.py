@@ -59,7 +59,8 @@ PLACE_ADJECTIVE = re.compile(PLACE_ADJECTIVE_SUFFIX + "$")
 # reads "S.A." as "S." + the article "A" and writes "S.Un.".
 LEGAL_FORM_WITH_STOPS = re.compile(
     r"(?<![\w.])(?:S\.A\.B\. de C\.V\.|S\.A\. de C\.V\.|S\. de R\.L\.(?: de C\.V\.)?|"
-    r"S\.A\.S\.|S\.p\.A\.|S\.A\.A\.|S\.A\.C\.|S\.A\.|S\.L\.U\.|S\.L\.|N\.V\.|B\.V\.|S\.R\.L\.|S\.r\.l\.|S\.à r\.l\.|"
+    r"S\.A\.S\.|S\.p\.A\.|S\.A\.A\.|S\.A\.C\.|S\.A\.E\.|S\.A\.|S\.L\.U\.|S\.L\.|N\.V\.|B\.V\.|"
+    r"S\.R\.L\.|S\.r\.l\.|S\.à r\.l\.|"
     r"[Ss]p\. z o\.o\.|A\.G\.|K\.K\.|a\.s\.|spol\. s r\.o\.|s\.r\.o\.|d\.o\.o\.|d\.d\.|a\.d\.|"
     r"S\.C\.A\.|S\.C\.S\.|e\.V\.)(?!\w)"
 )

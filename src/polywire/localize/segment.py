@@ -20,7 +20,7 @@ from dataclasses import dataclass
 _COMMON_ABBREVIATIONS = frozenset({"etc", "e.g", "i.e", "vs", "ca", "approx", "no", "nr", "dr", "prof", "st"}) | (
     # Company legal forms, written the same in every language's press: "Ortuño Ingenieros S.A. ha acordado …".
     frozenset({"s.a", "s.p.a", "s.l", "s.l.u", "n.v", "b.v", "s.a.s", "s.r.l", "r.l", "a.g", "sp", "o.o", "k.k", "a.s"})
-    | frozenset({"s.r.o", "r.o", "spol", "d.o.o", "d.d", "a.d", "s.c.a", "s.c.s", "e.v", "s.a.a", "s.a.c"})
+    | frozenset({"s.r.o", "r.o", "spol", "d.o.o", "d.d", "a.d", "s.c.a", "s.c.s", "e.v", "s.a.a", "s.a.c", "s.a.e"})
 )
 _ABBREVIATIONS: dict[str, frozenset[str]] = {
     "en": frozenset(

@@ -47,3 +47,10 @@ def test_borrowed_words_elided_names_and_prefixed_words_are_not_unknown() -> Non
     assert oov(source, spanish, "es") == []
     glued = "Los envíos de Aktau crecieron en 64 distritosdela región, y los ingresos subieron."
     assert [severity for severity, _ in oov(source, glued, "es")] == [Severity.HOLD]
+
+
+def test_a_whole_hour_in_french_and_a_mile_are_no_changed_figures() -> None:
+    source = "The opening starts at 6 p.m.; the crossing will be 1.6 miles long."
+    target = "L'ouverture commencera à 18 h ; l'ouvrage sera long de 1,6 mille."
+    assert findings(source, target, "fr") == []
+    assert findings("It starts at 6 p.m.", "Cela commencera à 19 h.", "fr") == [(Severity.HOLD, "19")]

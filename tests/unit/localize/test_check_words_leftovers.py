@@ -315,3 +315,9 @@ def test_a_currency_the_targets_own_cldr_names_give_is_its_word_though_no_spelle
     start = target.index("tenge")
     findings = run("source_words", source, target, "ca", unknown=((start, start + 5),))
     assert held(findings, target) == []
+
+
+def test_a_currency_the_source_writes_in_lowercase_is_the_targets_word_too() -> None:
+    source = "Rooms start at 2,400 baht a night."
+    target = "Les habitacions comencen a 2.400 baht la nit."
+    assert held(run("source_words", source, target, "ca"), target) == []

@@ -94,8 +94,8 @@ _MONTH_WORD = re.compile(r"[^\W\d_]+")
 _CJK_MONTH = re.compile(r"(\d{1,2})\s*月")
 
 
-# A clock time in the translation: "17:00", "17.00", "17h00", "17 h 00".
-_TARGET_TIME = re.compile(r"(?<![\d.,:])([01]?\d|2[0-3])\s?[:.h]\s?([0-5]\d)(?!\d|[,:.]\d)")
+# A clock time in the translation: "17:00", "17.00", "17h00", "17 h 00", "17 h".
+_TARGET_TIME = re.compile(r"(?<![\d.,:])([01]?\d|2[0-3])(?:\s?[:.h]\s?([0-5]\d)(?!\d|[,:.]\d)|\s?h(?![\w]))")
 
 
 # A 24-hour clock time in the source: "16:30", "07:15"; not a race time ("4:02:17") nor a ratio in a longer figure.
@@ -124,7 +124,8 @@ def _mask_same_times(source: str, target: str) -> tuple[str, str]:
     blank_source: list[tuple[int, int]] = []
     blank_target: list[tuple[int, int]] = []
     for match in _TARGET_TIME.finditer(target):
-        key = (int(match.group(1)), int(match.group(2)))
+        # French gives a whole hour without its minutes: "à 18 h".
+        key = (int(match.group(1)), int(match.group(2) or 0))
         if wanted[key] > 0:
             wanted[key] -= 1
             blank_source.append(source_spans[key].pop(0))

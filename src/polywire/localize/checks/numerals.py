@@ -239,8 +239,11 @@ def scaled(number: Number, text: str, tag: str) -> Number:
     if reading is None:
         return number
     end, exponent = reading
-    value = (number.value * Decimal(10) ** exponent).normalize()
     word = " ".join(text[number.end : end].casefold().rstrip(".").split())
+    if word == "mille" and number.value != number.value.to_integral_value():
+        # French writes a thousand and a half as "1 500"; "1,6 mille" is 1.6 miles ("mille", the unit).
+        return number
+    value = (number.value * Decimal(10) ** exponent).normalize()
     return Number(
         value=value,
         text=text[number.start : end].strip(),

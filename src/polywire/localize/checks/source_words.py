@@ -384,7 +384,8 @@ class SourceWordsCheck:
         self, token: Token, pair: TranslationPair, vocabulary: frozenset[str], rejected: frozenset[str] | None
     ) -> Finding | None:
         text = token.text
-        if len(text) < 3:
+        if len(text) < 3 or text.casefold() in currency_words(pair.target_primary):
+            # A currency the target's CLDR names give ("baht" in Catalan) is the target's word.
             return None
         # A month or title of the source ("August", "Chief"): wordfreq's lists for Romance languages carry them
         # as names ("August" the emperor), so the target's speller decides, or its month names for a month.
