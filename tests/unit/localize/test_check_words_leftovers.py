@@ -321,3 +321,11 @@ def test_a_currency_the_source_writes_in_lowercase_is_the_targets_word_too() -> 
     source = "Rooms start at 2,400 baht a night."
     target = "Les habitacions comencen a 2.400 baht la nit."
     assert held(run("source_words", source, target, "ca"), target) == []
+
+
+def test_the_source_term_glossed_in_brackets_by_a_translator_is_no_left_over() -> None:
+    source = "The deal will be done through a court-sanctioned scheme of arrangement."
+    target = "A aquisição será concretizada através de um acordo sob supervisão judicial (scheme of arrangement)."
+    assert held(run("source_words", source, target, "pt"), target) == []
+    left = "A aquisição será concretizada através de um scheme of arrangement."
+    assert held(run("source_words", source, left, "pt"), left) != []

@@ -76,6 +76,17 @@ _LEGAL_FORMS = frozenset(
 )
 
 
+def _glosses(pair: TranslationPair) -> tuple[tuple[int, int], ...]:
+    """Brackets in the translation that quote the source's own words where the source has no brackets: a translator's
+    gloss of the original term ("un acuerdo bajo supervisión judicial (scheme of arrangement)"), not words left."""
+    spans = []
+    for match in re.finditer(r"\(([^()]{3,80})\)", pair.target):
+        inner = match.group(1).strip()
+        if f"({inner})" not in pair.source and re.search(rf"(?<!\w){re.escape(inner)}(?!\w)", pair.source):
+            spans.append(match.span())
+    return tuple(spans)
+
+
 @dataclass(frozen=True)
 class SourceWordsCheck:
     """Untranslated source words, whole or glued to target words."""
@@ -109,10 +120,15 @@ class SourceWordsCheck:
         findings.extend(self._kept_heads(pair, publisher, tuple((f.start, f.end) for f in findings)))
         findings.extend(self._demonyms(pair, publisher, rejected, tuple((f.start, f.end) for f in findings)))
         body_spans = tuple((f.start, f.end) for f in findings)
+        glosses = _glosses(pair)
         unknown = {(start, end) for start, end in pair.unknown_spans}
         source_tokens = {t.text for t in pair.source_words}
         for token in pair.target_words:
-            if inside(token.start, token.end, body_spans) or token.text.casefold() in _LEGAL_FORMS:
+            if (
+                inside(token.start, token.end, body_spans)
+                or token.text.casefold() in _LEGAL_FORMS
+                or inside(token.start, token.end, glosses)
+            ):
                 continue
             # A word inside a protected term ("Energy" in "Siemens Energy") was kept on purpose, and so was a word
             # of a name the translation keeps whole ("Water" in "Thames Crossing Water"), unless it is a title or
