@@ -21,7 +21,8 @@ from polywire.localize.checks.lexicon import phrase_zipf, zipf
 from polywire.localize.gazetteer import default_gazetteer
 from polywire.localize.names import PARTICLES
 
-# How much more common (Zipf) the target's own form must be for the English form to hold.
+# How much more common (Zipf) the target's own form of a place must be for the English form to hold; the same for
+# countries and cities CLDR names (source_words).
 OWN_FORM_MARGIN = 0.3
 # Capitalised words that may stand beside a place without making a longer name ("Lower Bavaria", "Northern
 # Piedmont"); any other word makes one ("Baltic Book Fair", "Bavaria Yachts").

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 
 from polywire.localize.checks.base import Finding, Severity, Token, TranslationPair
-from polywire.localize.checks.exonyms import kept_exonyms
+from polywire.localize.checks.exonyms import OWN_FORM_MARGIN, kept_exonyms
 from polywire.localize.checks.lexicon import currency_words, misspelt, phrase_zipf, zipf
 from polywire.localize.checks.name_heads import Shape, kept_heads
 from polywire.localize.checks.numbers import is_foreign_month
@@ -57,8 +57,6 @@ _SHORT_PART_ZIPF = 4.0
 _MIN_TARGET_PART = 3
 _MIN_GLUED = 7
 _CJK_TARGETS = {"zh", "ja", "ko"}
-# How much more common (Zipf) the target's own form of a place must be for the source's form to hold.
-_OWN_FORM_MARGIN = 0.3
 # What a CLDR code names, by its prefix (territory codes have none).
 _PLACE_KINDS = {"lang": "language", "city": "city"}
 # Company legal forms stay as the company writes them: "Pennant Hill Group plc", "Acme Ltd".
@@ -233,7 +231,7 @@ class SourceWordsCheck:
                 Severity.HOLD
                 if phrase_zipf(kept.target_name, pair.target_primary)
                 - phrase_zipf(kept.source_name, pair.target_primary)
-                >= _OWN_FORM_MARGIN
+                >= OWN_FORM_MARGIN
                 else Severity.WARN,
                 f"“{kept.source_name}” is the {pair.source_primary} name of the "
                 + _PLACE_KINDS.get(kept.code.split(":")[0], "country or region")
