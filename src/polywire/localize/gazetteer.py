@@ -54,8 +54,11 @@ class Gazetteer:
     analysers: dict[tuple[str, str], Path] = field(default_factory=dict)
     bilingual: dict[tuple[str, str], Path] = field(default_factory=dict)
     _answers: dict[tuple[Path, str], str] = field(default_factory=dict, repr=False)
+    # Whether lt-proc is installed, looked up once rather than on every release.
+    _readable: bool = field(default=False, repr=False)
 
     def __post_init__(self) -> None:
+        self._readable = shutil.which("lt-proc") is not None
         for directory in self.datadirs:
             if not directory.is_dir():
                 continue
@@ -72,7 +75,7 @@ class Gazetteer:
         through up to two middle languages. Words no lexicon knows as a place are left out."""
         # One word per lexicon line: a hyphened or elided word would come back in pieces.
         words = [word for word in dict.fromkeys(words) if _PLAIN.fullmatch(word)]
-        if not words or shutil.which("lt-proc") is None:
+        if not words or not self._readable:
             return {}
         # What is known so far, per language: (word, lemma + tags) — the word's place in that language.
         reached: dict[str, set[tuple[str, str]]] = {}

@@ -22,7 +22,7 @@ from polywire.localize.gazetteer import default_gazetteer
 from polywire.localize.names import PARTICLES
 
 # How much more common (Zipf) the target's own form of a place must be for the English form to hold; the same for
-# countries and cities CLDR names (source_words).
+# countries and cities CLDR names (see `own_form_prevails`).
 OWN_FORM_MARGIN = 0.3
 # Capitalised words that may stand beside a place without making a longer name ("Lower Bavaria", "Northern
 # Piedmont"); any other word makes one ("Baltic Book Fair", "Bavaria Yachts").
@@ -42,6 +42,12 @@ class KeptExonym:
     prevails: bool
 
 
+def own_form_prevails(own: str, source_form: str, language: str) -> bool:
+    """Whether ``language``'s texts clearly prefer a place's own form to the source's (by OWN_FORM_MARGIN): then
+    the source's form kept holds, otherwise it warns."""
+    return phrase_zipf(own, language) - phrase_zipf(source_form, language) >= OWN_FORM_MARGIN
+
+
 def kept_exonyms(pair: TranslationPair) -> list[KeptExonym]:
     """Places of the source the target keeps in the source's form where a lexicon gives the target another."""
     kept = {t.text for t in pair.target_words if t.text[:1].isupper() and len(t.text) >= 4}
@@ -57,7 +63,7 @@ def kept_exonyms(pair: TranslationPair) -> list[KeptExonym]:
         if not own or any(word.casefold() in form.casefold() for form in forms):
             continue
         best = max(own, key=lambda form: zipf(form.casefold(), pair.target_primary))
-        prevails = phrase_zipf(best, pair.target_primary) - phrase_zipf(word, pair.target_primary) >= OWN_FORM_MARGIN
+        prevails = own_form_prevails(best, word, pair.target_primary)
         for match in re.finditer(rf"(?<![\w-]){re.escape(word)}(?!\w)", pair.target):
             found.append(KeptExonym(match.start(), match.end(), word, best, prevails))
     return sorted(found, key=lambda kept_place: kept_place.start)

@@ -1,15 +1,18 @@
-"""English common nouns left inside a name that a translator renders, for the ``source_words`` check.
+"""English words left inside a name that a translator renders, for the ``source_words`` check.
 
-Two shapes recur in machine translations from English, and neither is a name kept on purpose:
+These shapes recur in machine translations from English, and none is a name kept on purpose:
 
 * the head noun of a place, kept beside the place's proper name: "del River Wey", "en County Sligo", "el
   Saint-Aubin Bridge". A translator writes "río Wey", "condado de Sligo", "puente de Saint-Aubin"; only the proper
   part is a name. Companies that carry such a noun ("Harbour Energy", "Lake Shore Bank") are not this shape: their
   other words are common English words, or there are more of them.
 * a body's name the engine rendered in part and left in part: "Ministerio de Fisheries", "Ministerio holandés de
-  Infraestructura y Water Management". A name is either kept whole or translated whole; a target word, a link
-  word ("de", "y") and then capitalised English common words is neither. Nor is an English name whose link word
-  alone was translated: "Bruges Museum de Fine Arts", "Marisol Prize per Latin American Fiction".
+  Infraestructura y Water Management", "European Bank para Reconstrucción". A name is either kept whole or
+  translated whole; a target word, a link word ("de", "y") and capitalised English common words is neither.
+* an English name whose link word alone was translated: "Bruges Museum de Fine Arts".
+* a body's English head left alone where the rest was rendered: "…de Paraguai Directorate".
+* a name of three or more words kept but for its first or last: "Ruanda Biomedical Centre", "Sri Lanka Tea
+  Entaula".
 
 This module is a helper, not a check: ``source_words`` reports what it finds.
 """
@@ -89,22 +92,32 @@ def _left_in_english(word: str, pair: TranslationPair) -> bool:
     return word in rejected and folded in rejected
 
 
-def _capitalised_runs(tokens: tuple[Token, ...], text: str) -> list[list[Token]]:
-    """Runs of capitalised words that only spaces separate ("River Wey", "Saint-Aubin Bridge")."""
-    runs: list[list[Token]] = []
-    for token in tokens:
-        if not token.text[:1].isupper():
-            continue
-        if runs and text[runs[-1][-1].end : token.start] == " ":
-            runs[-1].append(token)
-        else:
-            runs.append([token])
-    return runs
+def _source_runs(pair: TranslationPair) -> list[list[Token]]:
+    """The source's runs of capitalised words that only spaces separate ("River Wey", "Saint-Aubin Bridge"), once
+    per pair."""
+
+    def runs() -> list[list[Token]]:
+        found: list[list[Token]] = []
+        for token in pair.source_words:
+            if not token.text[:1].isupper():
+                continue
+            if found and pair.source[found[-1][-1].end : token.start] == " ":
+                found[-1].append(token)
+            else:
+                found.append([token])
+        return found
+
+    return pair.derived("source_capital_runs", runs)
+
+
+def _source_capitals(pair: TranslationPair) -> frozenset[str]:
+    """The source's capitalised words, once per pair."""
+    return pair.derived("source_capitals", lambda: frozenset(t.text for t in pair.source_words if t.text[:1].isupper()))
 
 
 def _place_heads(pair: TranslationPair) -> list[KeptHead]:
     found: list[KeptHead] = []
-    for run in _capitalised_runs(pair.source_words, pair.source):
+    for run in _source_runs(pair):
         if len(run) != 2:
             continue
         first, second = run[0].text, run[1].text
@@ -128,7 +141,7 @@ def _place_heads(pair: TranslationPair) -> list[KeptHead]:
 def _half_rendered(pair: TranslationPair) -> list[KeptHead]:
     """A name rendered up to a link word and left in English after it ("Ministerio de Fisheries"), or the other way
     round ("European Bank para Reconstrucción y Desarrollo", "Disaster i Autoritat de Gerència")."""
-    source_capitals = {t.text for t in pair.source_words if t.text[:1].isupper()}
+    source_capitals = _source_capitals(pair)
     tokens = pair.target_words
 
     def rendered_word(token: Token) -> bool:
@@ -224,7 +237,7 @@ def _orphan_heads(pair: TranslationPair) -> list[KeptHead]:
     Paraguai Directorate" from "Paraguay's National Civil Aviation Directorate". Kept whole, the name would keep
     the word before the head too ("Financial Conduct Authority")."""
     before: dict[str, set[str]] = {}
-    for run in _capitalised_runs(pair.source_words, pair.source):
+    for run in _source_runs(pair):
         for left, head in pairwise(run):
             if head.text.casefold() in INSTITUTION_HEADS:
                 before.setdefault(head.text, set()).add(left.text)
@@ -246,9 +259,9 @@ _DETERMINERS = frozenset({"The", "A", "An", "This", "That", "These", "Those", "I
 def _end_rendered(pair: TranslationPair) -> list[KeptHead]:
     """A name of three or more words kept but for its first or last, which the engine rendered: "Ruanda Biomedical
     Centre" from "Rwanda Biomedical Centre", "Sri Lanka Tea Entaula" from "Sri Lanka Tea Board"."""
-    source_capitals = {t.text for t in pair.source_words if t.text[:1].isupper()}
+    source_capitals = _source_capitals(pair)
     found: list[KeptHead] = []
-    for run in _capitalised_runs(pair.source_words, pair.source):
+    for run in _source_runs(pair):
         # "The Baltic Book Fair" opens a sentence: its article is no word of the name.
         while run and run[0].text in _DETERMINERS:
             run = run[1:]

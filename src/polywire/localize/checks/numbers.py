@@ -31,6 +31,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
+from typing import TypeVar
 
 from polywire.localize.checks.base import Finding, Severity, TranslationPair, whole_target
 from polywire.localize.checks.lexicon import zipf
@@ -105,32 +106,20 @@ _SOURCE_CLOCK = re.compile(r"(?<![\d.,:])([01]?\d|2[0-3]):([0-5]\d)(?![\d:]|[.,]
 def _mask_same_times(source: str, target: str) -> tuple[str, str]:
     """Blank out the clock times both texts give, read as times of day: "5:00 p.m." is the "17.00" or "17:00" of
     the translation, not the numbers 5, 00 and 17."""
-    wanted: Counter[tuple[int, int]] = Counter()
-    source_spans: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    twelve_hour = []
+    source_times: list[tuple[tuple[int, int], tuple[int, int]]] = []
     for match in TIME.finditer(source):
         hour = int(match.group("h")) % 12 + (12 if match.group("half").casefold() == "p" else 0)
-        key = (hour, int(match.group("min") or 0))
-        wanted[key] += 1
-        source_spans.setdefault(key, []).append(match.span())
-        twelve_hour.append(match.span())
+        source_times.append(((hour, int(match.group("min") or 0)), match.span()))
+    twelve_hour = [span for _, span in source_times]
     # A 24-hour time ("16:30") is a time too: Spanish and Catalan write it "16.30", French "16 h 30".
     for match in _SOURCE_CLOCK.finditer(source):
-        if any(start <= match.start() < end for start, end in twelve_hour):
-            continue
-        key = (int(match.group(1)), int(match.group(2)))
-        wanted[key] += 1
-        source_spans.setdefault(key, []).append(match.span())
-    blank_source: list[tuple[int, int]] = []
-    blank_target: list[tuple[int, int]] = []
-    for match in _TARGET_TIME.finditer(target):
-        # French gives a whole hour without its minutes: "à 18 h".
-        key = (int(match.group(1)), int(match.group(2) or 0))
-        if wanted[key] > 0:
-            wanted[key] -= 1
-            blank_source.append(source_spans[key].pop(0))
-            blank_target.append(match.span())
-    return _mask(source, blank_source), _mask(target, blank_target)
+        if not any(start <= match.start() < end for start, end in twelve_hour):
+            source_times.append(((int(match.group(1)), int(match.group(2))), match.span()))
+    # French gives a whole hour without its minutes: "à 18 h".
+    target_times = [
+        ((int(match.group(1)), int(match.group(2) or 0)), match.span()) for match in _TARGET_TIME.finditer(target)
+    ]
+    return _mask_pairs(source, target, source_times, target_times)
 
 
 # A telephone number: international ("+420 234 567 890", "+33 1 84 88 12 00") or grouped national ("0800 917 4402",
@@ -143,16 +132,33 @@ _PHONE = re.compile(
 
 def _mask_same_phones(source: str, target: str) -> tuple[str, str]:
     """Blank out the telephone numbers both texts give with the same digits, however grouped."""
-    source_phones: dict[str, list[tuple[int, int]]] = {}
-    for match in _PHONE.finditer(source):
-        source_phones.setdefault(re.sub(r"\D", "", match.group()), []).append(match.span())
+
+    def phones(text: str) -> list[tuple[str, tuple[int, int]]]:
+        return [(re.sub(r"\D", "", match.group()), match.span()) for match in _PHONE.finditer(text)]
+
+    return _mask_pairs(source, target, phones(source), phones(target))
+
+
+_K = TypeVar("_K")
+
+
+def _mask_pairs(
+    source: str,
+    target: str,
+    source_items: list[tuple[_K, tuple[int, int]]],
+    target_items: list[tuple[_K, tuple[int, int]]],
+) -> tuple[str, str]:
+    """Blank out each target item and the first unpaired source item with the same key (a time, a number's
+    digits), in order; items without a partner stay for the comparison to judge."""
+    waiting: dict[_K, list[tuple[int, int]]] = {}
+    for key, span in source_items:
+        waiting.setdefault(key, []).append(span)
     blank_source: list[tuple[int, int]] = []
     blank_target: list[tuple[int, int]] = []
-    for match in _PHONE.finditer(target):
-        spans = source_phones.get(re.sub(r"\D", "", match.group()))
-        if spans:
-            blank_source.append(spans.pop(0))
-            blank_target.append(match.span())
+    for key, span in target_items:
+        if waiting.get(key):
+            blank_source.append(waiting[key].pop(0))
+            blank_target.append(span)
     return _mask(source, blank_source), _mask(target, blank_target)
 
 

@@ -27,8 +27,8 @@ import re
 from dataclasses import dataclass
 
 from polywire.localize.checks.base import Finding, Severity, Token, TranslationPair
-from polywire.localize.checks.exonyms import OWN_FORM_MARGIN, kept_exonyms
-from polywire.localize.checks.lexicon import currency_words, misspelt, phrase_zipf, zipf
+from polywire.localize.checks.exonyms import kept_exonyms, own_form_prevails
+from polywire.localize.checks.lexicon import currency_words, misspelt, zipf
 from polywire.localize.checks.name_heads import Shape, kept_heads
 from polywire.localize.checks.numbers import is_foreign_month
 from polywire.localize.checks.territories import english_demonyms, kept_territories
@@ -114,10 +114,15 @@ class SourceWordsCheck:
             if pair.target[start:end] not in masked or len(re.findall(r"\b[^\W\d_a-z]", pair.target[start:end])) >= 2
         )
         findings.extend(self._territories(pair, publisher, named))
-        findings.extend(self._exonyms(pair, publisher, tuple((f.start, f.end) for f in findings)))
-        findings.extend(self._kept_heads(pair, publisher, tuple((f.start, f.end) for f in findings)))
-        findings.extend(self._demonyms(pair, publisher, rejected, tuple((f.start, f.end) for f in findings)))
-        body_spans = tuple((f.start, f.end) for f in findings)
+
+        def spans() -> tuple[tuple[int, int], ...]:
+            # What earlier findings cover: a later finding on the same words would say the same thing again.
+            return tuple((f.start, f.end) for f in findings)
+
+        findings.extend(self._exonyms(pair, publisher, spans()))
+        findings.extend(self._kept_heads(pair, publisher, spans()))
+        findings.extend(self._demonyms(pair, publisher, rejected, spans()))
+        body_spans = spans()
         glosses = _glosses(pair)
         unknown = {(start, end) for start, end in pair.unknown_spans}
         source_tokens = {t.text for t in pair.source_words}
@@ -229,9 +234,7 @@ class SourceWordsCheck:
             Finding(
                 self.name,
                 Severity.HOLD
-                if phrase_zipf(kept.target_name, pair.target_primary)
-                - phrase_zipf(kept.source_name, pair.target_primary)
-                >= OWN_FORM_MARGIN
+                if own_form_prevails(kept.target_name, kept.source_name, pair.target_primary)
                 else Severity.WARN,
                 f"“{kept.source_name}” is the {pair.source_primary} name of the "
                 + _PLACE_KINDS.get(kept.code.split(":")[0], "country or region")
